@@ -1,0 +1,59 @@
+# The two commands of the README: `make run` and `make test`. Everything they need is prepared here.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.9
+PORT ?= 8000
+# Local work runs in debug mode (a development secret key and seal); production sets DEBUG=0 and secrets.
+export DEBUG ?= 1
+
+.PHONY: setup env run test lint format messages browser clean
+
+$(UV):
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+## env: the virtual environment with the locked dependencies, and the compiled translations
+env: $(VENV)/.synced messages
+
+messages: $(VENV)/.synced
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv --verbosity=0; \
+	else echo "msgfmt not found: using the committed .mo catalogues"; fi
+
+## setup: the environment, the database (embedded when DATABASE_URL is unset), migrations, demo data
+setup: env
+	$(PY) manage.py migrate --noinput --verbosity=0
+	$(PY) manage.py collectstatic --noinput --verbosity=0
+	$(PY) manage.py seed_demo
+
+## run: serve the platform on http://127.0.0.1:$(PORT)
+run: setup
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## browser: Debian's Chromium for the page tests (installed when missing and we may; else those tests skip)
+browser:
+	@if ! command -v chromium >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	fi
+
+## test: the whole suite against a real PostgreSQL
+test: setup browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: env
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: env
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class LegalTemplatesConfig(AppConfig):
+    name = "legal_templates"

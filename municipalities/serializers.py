@@ -1,0 +1,76 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from municipalities.levels import Level
+from municipalities.local_rules import rules_in_force
+from municipalities.models import IdentifierRule, RepresentativeRule, SignatureMethod, Unit
+
+
+class LocalRulesInputSerializer(serializers.Serializer):
+    """The shape of one local-rules object (CONTRACT.md); ranges are the model's constraints."""
+
+    teryt = serializers.RegexField(r"^(?:[0-9]{2}|[0-9]{4}|[0-9]{7})$")
+    resolution = serializers.CharField(max_length=100)
+    adopted_on = serializers.DateField(input_formats=["iso-8601"])
+    committee_min = serializers.IntegerField()
+    representative = serializers.ChoiceField(choices=RepresentativeRule.choices)
+    identifier = serializers.ChoiceField(choices=IdentifierRule.choices)
+    signature_methods = serializers.ListField(child=serializers.ChoiceField(choices=SignatureMethod.choices))
+    collection_days = serializers.IntegerField(allow_null=True, required=False, default=None)
+    verification_days = serializers.IntegerField(allow_null=True, required=False, default=None)
+    supplement_days = serializers.IntegerField(allow_null=True, required=False, default=None)
+
+    def to_internal_value(self, data):
+        unknown = set(data) - set(self.fields) if isinstance(data, dict) else set()
+        if unknown:
+            raise serializers.ValidationError({name: ["Unknown field."] for name in sorted(unknown)})
+        return super().to_internal_value(data)
+
+
+class LocalRulesSerializer(serializers.Serializer):
+    teryt = serializers.CharField()
+    resolution = serializers.CharField(allow_null=True)
+    adopted_on = serializers.DateField(allow_null=True)
+    committee_min = serializers.IntegerField()
+    representative = serializers.ChoiceField(choices=RepresentativeRule.choices)
+    identifier = serializers.ChoiceField(choices=IdentifierRule.choices)
+    signature_methods = serializers.ListField(child=serializers.ChoiceField(choices=SignatureMethod.choices))
+    collection_days = serializers.IntegerField(allow_null=True)
+    verification_days = serializers.IntegerField(allow_null=True)
+    supplement_days = serializers.IntegerField(allow_null=True)
+    version = serializers.IntegerField(
+        allow_null=True, help_text="null: the defaults for units without rules"
+    )
+
+
+class MunicipalitySerializer(serializers.ModelSerializer):
+    signature_threshold = serializers.IntegerField(
+        allow_null=True, read_only=True, help_text="null while the population is unknown"
+    )
+    rules = serializers.SerializerMethodField()
+    parent = serializers.SlugRelatedField(slug_field="teryt", read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = [
+            "teryt",
+            "name",
+            "level",
+            "kind",
+            "parent",
+            "population",
+            "population_as_of",
+            "population_source",
+            "signature_threshold",
+            "council_name",
+            "rules",
+        ]
+
+    @extend_schema_field(LocalRulesSerializer)
+    def get_rules(self, unit: Unit) -> dict:
+        return LocalRulesSerializer(rules_in_force(unit)).data
+
+
+class MunicipalityFilterSerializer(serializers.Serializer):
+    search = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    level = serializers.ChoiceField(choices=Level.choices, required=False, allow_blank=True)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from municipalities import views
+
+urlpatterns = [
+    path("councils/", views.council_search, name="council-search"),
+    path("councils/<str:teryt>/", views.council_detail, name="council-detail"),
+]
