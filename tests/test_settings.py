@@ -1,4 +1,4 @@
-"""Production settings: `check --deploy` is clean with the secrets set; a missing secret stops start-up clearly."""
+"""Production settings: `check --deploy` is clean with secrets set; a missing secret stops start-up."""
 
 import os
 import secrets
