@@ -23,8 +23,8 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 env: $(VENV)/.synced messages
 
 messages: $(VENV)/.synced
-	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv --verbosity=0; \
-	else echo "msgfmt not found: using the committed .mo catalogues"; fi
+	@if ! command -v msgfmt >/dev/null; then echo "msgfmt not found: using the committed .mo catalogues"; \
+	elif [ -d locale ]; then $(PY) manage.py compilemessages --ignore=.venv --ignore=var --verbosity=0; fi
 
 ## setup: the environment, the database (embedded when DATABASE_URL is unset), migrations, demo data
 setup: env
