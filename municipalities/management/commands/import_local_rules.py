@@ -1,7 +1,7 @@
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from municipalities.local_rules import RulesImportError, local_rules_import
 
@@ -14,6 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
 
+    @no_translations  # operators' output and its error messages stay in English
     def handle(self, *args, file: Path, **options):
         try:
             objects = json.loads(file.read_text(encoding="utf-8-sig"))

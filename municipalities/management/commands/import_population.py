@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from municipalities.csv_files import ImportFileError
 from municipalities.population_import import population_import
@@ -17,6 +17,7 @@ class Command(BaseCommand):
             "e.g. 'GUS, Ludność. Stan i struktura, 31.12.2019'.",
         )
 
+    @no_translations  # operators' output and its error messages stay in English
     def handle(self, *args, file: Path, source: str | None, **options):
         try:
             report = population_import(file, source=source or file.name)

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from municipalities.csv_files import ImportFileError
 from municipalities.teryt_import import terc_import
@@ -12,6 +12,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
 
+    @no_translations  # operators' output and its error messages stay in English
     def handle(self, *args, file: Path, **options):
         try:
             report = terc_import(file)
