@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "municipalities",
+    "accounts",
     "legal_templates",
     "initiative",
     "signatures",
@@ -108,6 +109,7 @@ DATABASES["default"]["OPTIONS"] = {
     "pool": {"min_size": 1, "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "8")), "timeout": 10}
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

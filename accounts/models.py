@@ -1,0 +1,79 @@
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        if not email:
+            raise ValueError("A user needs an e-mail address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True, email_confirmed_at=timezone.now())
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in: committee members, clerks and operators. Supporters need no account.
+
+    Signing in is by e-mail address. Operators are staff; clerks are users with a clerk membership.
+    """
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    is_staff = models.BooleanField(_("operator"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    email_confirmed_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_unique_ignoring_case")]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_operator(self) -> bool:
+        return self.is_staff
+
+    @property
+    def is_clerk(self) -> bool:
+        return self.clerk_memberships.exists()
+
+    @property
+    def must_use_two_factors(self) -> bool:
+        """Clerks and operators see personal data of many people: they always sign in with two factors."""
+        return self.is_operator or self.is_clerk
+
+
+class ClerkMembership(models.Model):
+    """A clerk of one council's office; a clerk may serve several councils."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="clerk_memberships")
+    unit = models.ForeignKey("municipalities.Unit", on_delete=models.PROTECT, related_name="clerk_memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("clerk membership")
+        verbose_name_plural = _("clerk memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "unit"], name="clerk_membership_once_per_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.unit.teryt}"
