@@ -20,7 +20,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from bench_database import DEFAULT_TERC, OUT_DIR, fresh_database, machine_facts, server_facts
+from harness import DEFAULT_TERC, OUT_DIR, fresh_database, machine_facts, server_facts
 
 EXPECTED = {"wojewodztwo": 16, "powiat": 380, "gmina": 2477}
 EXPECTED_TOTAL = sum(EXPECTED.values())
@@ -39,7 +39,9 @@ def peak_rss_mib() -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("terc_file", nargs="?", type=Path, default=DEFAULT_TERC, help="GUS TERC CSV")
     parser.add_argument("--repeat", type=int, default=3, help="timed cold+idempotent pairs (default 3)")
     parser.add_argument("--database", default="bench_import", help="name of the throw-away database")
@@ -168,7 +170,9 @@ def print_table(result: dict) -> None:
     where = "embedded" if db["embedded"] else "DATABASE_URL"
     print(f"TERC import: {result['terc_file']}, {result['entries_in_file']} units")
     print(f"PostgreSQL {db['server_version']} ({where}); {result['machine']['nproc']} CPUs")
-    print(f"migrate: {result['migrate_seconds']} s; parsing the file alone: {result['parse_only_seconds']} s\n")
+    print(
+        f"migrate: {result['migrate_seconds']} s; parsing the file alone: {result['parse_only_seconds']} s\n"
+    )
     rows = [
         ("run", "median s", "all runs (s)", "Python peak MiB", "SQL stmts"),
         (

@@ -1,4 +1,4 @@
-"""A dedicated, throw-away PostgreSQL database for one benchmark run, and facts about the machine.
+"""What every benchmark needs: a throw-away PostgreSQL database, and facts about the machine it ran on.
 
 The database lives on the server of DATABASE_URL when that is set, otherwise on the embedded server
 under var/postgres (the zero-setup path of the project). It is created empty and dropped at the end, so
@@ -6,9 +6,11 @@ a benchmark never touches the development or test databases.
 """
 
 import contextlib
+import multiprocessing
 import os
 import platform
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -72,7 +74,7 @@ def server_facts(url: str, *, embedded: bool) -> dict:
     return {"server_version": version, "embedded": embedded, "settings": settings}
 
 
-def machine_facts() -> dict:
+def machine_facts(*, calibrate: bool = False) -> dict:
     memory_kib = None
     with contextlib.suppress(OSError, ValueError, IndexError):
         for line in Path("/proc/meminfo").read_text().splitlines():
@@ -84,10 +86,45 @@ def machine_facts() -> dict:
             if line.startswith("model name"):
                 cpu_model = line.split(":", 1)[1].strip()
                 break
+    nproc = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return {
-        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "nproc": nproc,
+        "effective_cpus": cpu_scaling(nproc) if calibrate else None,
+        # Other work on the machine skews every figure; the load average hints at it (it also counts, for a
+        # minute or so, the threads of a benchmark that has just ended).
+        "load_average_at_start": [round(load, 2) for load in os.getloadavg()],
         "memory_gib": round(memory_kib / 1024 / 1024, 1) if memory_kib else None,
         "cpu_model": cpu_model,
         "platform": platform.platform(),
         "python": platform.python_version(),
     }
+
+
+def cpu_scaling(nproc: int, seconds: float = 1.5) -> float:
+    """How many CPUs' worth of work `nproc` busy processes get done, against one busy process.
+
+    A virtual machine's CPUs may be hyperthreads of one core or shared with neighbours: nproc alone
+    would promise more than the machine delivers, and throughput would look worse than it is.
+    """
+    # The better of two single runs, one on each side: a neighbour's burst should not inflate the ratio.
+    first = _busy_loops(1, seconds)
+    parallel = _busy_loops(nproc, seconds)
+    return round(parallel / max(first, _busy_loops(1, seconds)), 2)
+
+
+def _busy_loops(processes: int, seconds: float) -> int:
+    queue = multiprocessing.Queue()
+    workers = [multiprocessing.Process(target=_spin, args=(seconds, queue)) for _ in range(processes)]
+    for worker in workers:
+        worker.start()
+    total = sum(queue.get() for _ in workers)
+    for worker in workers:
+        worker.join()
+    return total
+
+
+def _spin(seconds: float, queue) -> None:
+    loops, end = 0, time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        loops += 1
+    queue.put(loops)
