@@ -16,6 +16,7 @@ class UnitAdmin(admin.ModelAdmin):
         "kind",
         "parent",
         "council_name",
+        "council_email",
         "population",
         "population_as_of",
         "population_source",

@@ -41,4 +41,7 @@ def seed_municipalities() -> None:
     population_import(DEMO_DATA / "population.csv", source=POPULATION_SOURCE)
     local_rules_import(json.loads((DEMO_DATA / "local_rules.json").read_text(encoding="utf-8")))
     for teryt, council_name in COUNCIL_NAMES.items():
-        Unit.objects.filter(teryt=teryt).exclude(council_name=council_name).update(council_name=council_name)
+        # Demo offices get addresses at example.org, so that no demo e-mail reaches a real council.
+        Unit.objects.filter(teryt=teryt).update(
+            council_name=council_name, council_email=f"rada-{teryt}@example.org"
+        )

@@ -24,6 +24,9 @@ class Unit(models.Model):
         verbose_name=_("parent"),
     )
     council_name = models.CharField(_("council name"), max_length=200)
+    council_email = models.EmailField(
+        _("council office e-mail"), blank=True, help_text=_("Where notices to the council chair are sent.")
+    )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     population_as_of = models.DateField(_("population as of"), null=True, blank=True)
     population_source = models.CharField(_("population source"), max_length=200, blank=True)
