@@ -3,6 +3,8 @@
 The names of the variables are part of the fixed interface (CONTRACT.md); docs/configuration.md lists them.
 """
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "personal_data",
     "municipalities",
     "accounts",
     "legal_templates",
@@ -118,6 +121,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Signing in: e-mail and password, then a TOTP code for clerks, operators and anyone who turned it on.
+LOGIN_URL = "accounts:sign-in"
+LOGIN_REDIRECT_URL = "accounts:account"
+LOGOUT_REDIRECT_URL = "home"
+OTP_TOTP_ISSUER = "Inicjatywa"
+# The code must follow the password within 5 minutes, or the person starts again.
+SIGN_IN_CODE_MAX_AGE = 5 * 60
+# Links in e-mails: confirming an address works for 3 days, a password reset for 1 day.
+EMAIL_CONFIRMATION_MAX_AGE = 3 * 24 * 60 * 60
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
+# POST /api/v1/auth/token/ per client address (DRF's rate syntax); RATE_LIMITS=off turns it off.
+AUTH_THROTTLE_RATE = "10/min"
+
 # People read Polish first; English is the second language. All deadlines are Europe/Warsaw dates.
 LANGUAGE_CODE = "pl"
 LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]
@@ -162,9 +178,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BEAT_SCHEDULE = {
+    # Collection windows end at midnight, Warsaw time: a run every 15 minutes closes them promptly.
+    "expire-initiatives": {"task": "initiative.tasks.expire_initiatives_task", "schedule": 15 * 60},
+}
 
 # Secrets for later capabilities, read here so that every variable has one home.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+if not FIELD_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS is not set. Personal data are stored encrypted: set one or more keys "
+            "(32 random bytes each, URL-safe base64, comma-separated, newest first)."
+        )
+    # Development only: a key derived from the development secret, stable so that var/ data stays readable.
+    FIELD_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(b"field-encryption:" + SECRET_KEY.encode()).digest()).decode()
+    ]
 SEAL_P12_FILE = os.environ.get("SEAL_P12_FILE", "")
 SEAL_P12_PASSWORD = os.environ.get("SEAL_P12_PASSWORD", "")
 TSA_URL = os.environ.get("TSA_URL", "")
@@ -180,6 +210,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

@@ -15,3 +15,65 @@ def demo_units(db):
     from municipalities.demo import seed_municipalities
 
     seed_municipalities()
+
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def make_user(db):
+    """A signed-up person with a confirmed e-mail address."""
+    from django.utils import timezone
+
+    from accounts.models import User
+
+    def make(email: str, **extra):
+        return User.objects.create_user(
+            email=email, password=PASSWORD, email_confirmed_at=timezone.now(), **extra
+        )
+
+    return make
+
+
+@pytest.fixture
+def resident(make_user):
+    """Somebody who reads and supports initiatives, on no committee."""
+    return make_user("mieszkanka@example.org", full_name="Maria Mieszkanka")
+
+
+@pytest.fixture
+def author(make_user):
+    """Starts an initiative and so sits first on its committee."""
+    return make_user("autor@example.org", full_name="Adam Autor")
+
+
+@pytest.fixture
+def representative(make_user):
+    """The committee's representative (pełnomocnik)."""
+    return make_user("pelnomocniczka@example.org", full_name="Paulina Pełnomocniczka")
+
+
+@pytest.fixture
+def outsider(make_user):
+    """Signed in, but on no committee and in no council office."""
+    return make_user("ktos@example.org", full_name="Kamil Ktoś")
+
+
+@pytest.fixture
+def clerk_of_gliwice(make_user, demo_units):
+    from accounts.models import ClerkMembership
+    from municipalities.models import Unit
+
+    clerk = make_user("urzednik@gliwice.example.org", full_name="Urszula Urzędniczka")
+    ClerkMembership.objects.create(user=clerk, unit=Unit.objects.get(teryt="2466011"))
+    return clerk
+
+
+@pytest.fixture
+def clerk_of_katowice(make_user, demo_units):
+    from accounts.models import ClerkMembership
+    from municipalities.models import Unit
+
+    clerk = make_user("urzednik@katowice.example.org", full_name="Kazimierz Urzędnik")
+    ClerkMembership.objects.create(user=clerk, unit=Unit.objects.get(teryt="2469011"))
+    return clerk

@@ -1,5 +1,6 @@
 """Production settings: `check --deploy` is clean with secrets set; a missing secret stops start-up."""
 
+import base64
 import os
 import secrets
 import subprocess
@@ -10,7 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY"}}
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEYS"}
+    }
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -30,6 +35,7 @@ def test_deploy_check_is_clean_with_debug_off_and_secrets_set():
         "WARNING",
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(60),
+        FIELD_ENCRYPTION_KEYS=base64.urlsafe_b64encode(os.urandom(32)).decode(),
         ALLOWED_HOSTS="inicjatywa.example.org",
     )
     assert result.returncode == 0, result.stderr
@@ -40,6 +46,12 @@ def test_missing_secret_key_stops_start_up_with_a_clear_message():
     result = manage("check", DEBUG="0")
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_missing_encryption_keys_stop_start_up_with_a_clear_message():
+    result = manage("check", DEBUG="0", SECRET_KEY=secrets.token_urlsafe(60))
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS is not set" in result.stderr
 
 
 def test_database_url_must_be_postgresql():

@@ -1,0 +1,95 @@
+"""AES-256-GCM for personal data at rest, with keys from FIELD_ENCRYPTION_KEYS (newest first).
+
+A stored value reads `v1.<key id>.<base64 of nonce + ciphertext + tag>`: the key id (the first bytes of
+the key's SHA-256) names the key that sealed it, so values sealed under an older key still open while
+`reencrypt_personal_data` moves them to the newest. The column's name is bound in as associated data, so
+a value copied from one column into another (an address into a name) fails to open instead of leaking.
+"""
+
+import base64
+import functools
+import hashlib
+import hmac
+import os
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+PREFIX = "v1"
+NONCE_BYTES = 12
+
+
+class DecryptionFailed(Exception):
+    """A stored value that no configured key opens: wrong key set, or the value was tampered with."""
+
+
+@functools.cache
+def _keys(configured: tuple[str, ...]) -> tuple[tuple[str, bytes], ...]:
+    keys = []
+    for text in configured:
+        try:
+            key = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        except ValueError:
+            key = b""
+        if len(key) != 32:
+            raise ImproperlyConfigured(
+                "Each FIELD_ENCRYPTION_KEYS entry must be 32 random bytes in URL-safe base64; make one with "
+                "python -c 'import os,base64;print(base64.urlsafe_b64encode(os.urandom(32)).decode())'"
+            )
+        keys.append((hashlib.sha256(key).hexdigest()[:8], key))
+    return tuple(keys)
+
+
+def keys() -> tuple[tuple[str, bytes], ...]:
+    """(key id, key) pairs, newest first."""
+    configured = tuple(settings.FIELD_ENCRYPTION_KEYS)
+    if not configured:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is not set: personal data cannot be stored.")
+    return _keys(configured)
+
+
+def encrypt(plaintext: str, *, context: str) -> str:
+    key_id, key = keys()[0]
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = AESGCM(key).encrypt(nonce, plaintext.encode("utf-8"), context.encode("utf-8"))
+    return f"{PREFIX}.{key_id}.{base64.b64encode(nonce + sealed).decode('ascii')}"
+
+
+def decrypt(stored: str, *, context: str) -> str:
+    try:
+        prefix, key_id, payload = stored.split(".", 2)
+        raw = base64.b64decode(payload, validate=True)
+    except ValueError as error:
+        raise DecryptionFailed("not an encrypted value") from error
+    if prefix != PREFIX:
+        raise DecryptionFailed(f"unknown format {prefix!r}")
+    key = dict(keys()).get(key_id)
+    if key is None:
+        raise DecryptionFailed(f"no configured key has id {key_id}")
+    try:
+        plaintext = AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode("utf-8"))
+    except InvalidTag as error:
+        raise DecryptionFailed("the value does not open under its key: tampered or misplaced") from error
+    return plaintext.decode("utf-8")
+
+
+def key_id_of(stored: str) -> str | None:
+    parts = stored.split(".", 2)
+    return parts[1] if len(parts) == 3 and parts[0] == PREFIX else None
+
+
+def newest_key_id() -> str:
+    return keys()[0][0]
+
+
+def keyed_hash(value: str, *, purpose: str) -> str:
+    """HMAC-SHA256 of a normalised value, for lookups and uniqueness without the plaintext.
+
+    Keyed with the OLDEST configured key (the last in the list), so that hashes stay the same when a new
+    key is added at the front; that key stays configured for as long as hashes made with it are in use.
+    `purpose` scopes the hash (e.g. one initiative), so hashes cannot be matched across scopes.
+    """
+    hash_key = hmac.new(keys()[-1][1], b"personal-data keyed hash", hashlib.sha256).digest()
+    return hmac.new(hash_key, f"{purpose}\x1f{value}".encode(), hashlib.sha256).hexdigest()
