@@ -1,6 +1,6 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +16,10 @@ class UserManager(BaseUserManager):
         user.set_password(password)
         user.save(using=self._db)
         return user
+
+    def get_by_natural_key(self, username: str):
+        # Unique ignoring case (the constraint below): Ala@Example.org signs in as ala@example.org.
+        return self.get(email__iexact=username)
 
     def create_superuser(self, email: str, password: str | None = None, **extra):
         extra.update(is_staff=True, is_superuser=True, email_confirmed_at=timezone.now())
@@ -50,6 +54,22 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.email
 
     @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    def email_confirm(self) -> None:
+        """Stamp the address as confirmed; confirming twice keeps the first time.
+
+        The row is locked so that two clicks on the same link (two tabs, a double tap) record one moment.
+        """
+        with transaction.atomic():
+            locked = type(self).objects.select_for_update().get(pk=self.pk)
+            if locked.email_confirmed_at is None:
+                locked.email_confirmed_at = timezone.now()
+                locked.save(update_fields=["email_confirmed_at"])
+            self.email_confirmed_at = locked.email_confirmed_at
+
+    @property
     def is_operator(self) -> bool:
         return self.is_staff
 
@@ -67,13 +87,17 @@ class ClerkMembership(models.Model):
     """A clerk of one council's office; a clerk may serve several councils."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="clerk_memberships")
-    unit = models.ForeignKey("municipalities.Unit", on_delete=models.PROTECT, related_name="clerk_memberships")
+    unit = models.ForeignKey(
+        "municipalities.Unit", on_delete=models.PROTECT, related_name="clerk_memberships"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("clerk membership")
         verbose_name_plural = _("clerk memberships")
-        constraints = [models.UniqueConstraint(fields=["user", "unit"], name="clerk_membership_once_per_unit")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit"], name="clerk_membership_once_per_unit")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.unit.teryt}"

@@ -7,11 +7,14 @@ from municipalities.views import home
 
 api_v1 = [
     path("", include("municipalities.api_urls")),
+    path("", include("legal_templates.api_urls")),
+    path("", include("accounts.api_urls")),
 ]
 
 urlpatterns = [
     path("", home, name="home"),
     path("", include("municipalities.urls")),
+    path("accounts/", include("accounts.urls")),
     path("health/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
