@@ -111,6 +111,8 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
 DATABASES["default"]["OPTIONS"] = {
     "pool": {"min_size": 1, "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "8")), "timeout": 10}
 }
+if os.environ.get("TEST_DATABASE_NAME"):  # lets two test runs share one server without meeting
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -168,9 +170,19 @@ if os.environ.get("EMAIL_FILE_PATH"):
     EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "inicjatywa@localhost")
 
+# The cache holds rate-limit counters: shared by every process when CACHE_URL names a Redis server.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # Celery: a Redis broker when CELERY_BROKER_URL is set; otherwise tasks run in the web process.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if not CELERY_BROKER_URL:
+    CELERY_BROKER_URL = "memory://"  # never Celery's default, a RabbitMQ on localhost that may answer
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

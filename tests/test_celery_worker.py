@@ -4,7 +4,9 @@ import os
 
 import pytest
 import redis
+from celery.backends.redis import RedisBackend
 from celery.contrib.testing.worker import start_worker
+from celery.result import AsyncResult
 
 from config.celery import app, worker_health_task
 
@@ -22,18 +24,30 @@ def redis_broker():
         pytest.skip(message)
     saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
     app.conf.update(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False)
+    forget_connections()
     yield REDIS_URL
     app.conf.update(saved)
+    forget_connections()
+
+
+def forget_connections():
+    """Drop the pools an earlier test made for the in-process broker; Celery keeps them for the process."""
+    app.close()
+    app.amqp._producer_pool = None
 
 
 @pytest.mark.broker
 @pytest.mark.django_db(transaction=True)
 def test_task_round_trips_through_redis_to_a_real_worker(redis_broker):
+    # The result is read through a backend made here: the app caches its backend per thread, and an earlier
+    # test may already have cached the disabled one in this thread. The worker's own thread reads the config.
+    backend = RedisBackend(app=app, url=redis_broker)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        result = worker_health_task.delay()
+        sent = worker_health_task.delay()
+        result = AsyncResult(sent.id, backend=backend, app=app)
         assert result.get(timeout=20) == {"status": "ok"}
         assert result.successful()
 
 
 def test_without_a_broker_tasks_run_in_the_calling_process(settings):
-    assert settings.CELERY_BROKER_URL or settings.CELERY_TASK_ALWAYS_EAGER
+    assert (settings.CELERY_BROKER_URL == "memory://") == settings.CELERY_TASK_ALWAYS_EAGER

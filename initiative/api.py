@@ -1,0 +1,151 @@
+"""The initiative API for committees and the public (CONTRACT.md, "Initiatives"): one view per operation."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from initiative import committee, services
+from initiative.errors import NotVisible
+from initiative.selectors import initiative_visible, initiatives_public
+from initiative.serializers import (
+    DeclarationSerializer,
+    FindingSerializer,
+    InitiativeCreateSerializer,
+    InitiativeFilterSerializer,
+    InitiativeOutSerializer,
+    InitiativeUpdateSerializer,
+    InvitationAcceptSerializer,
+    InvitationCreateSerializer,
+    ReasonSerializer,
+)
+from legal_templates.models import LegalTemplate
+from municipalities.models import Unit
+
+
+def _output(initiative_id: int, user, findings=None, *, status_code=status.HTTP_200_OK) -> Response:
+    initiative = initiative_visible(initiative_id, user)
+    data = InitiativeOutSerializer(initiative).data
+    if findings is not None:
+        data["formal_check"] = FindingSerializer(findings, many=True).data
+    return Response(data, status=status_code)
+
+
+class InitiativeListApi(generics.ListCreateAPIView):
+    """Public list of initiatives (all but drafts); signed-in people start a new one."""
+
+    serializer_class = InitiativeOutSerializer
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "POST" else [AllowAny()]
+
+    def get_queryset(self):
+        filters = InitiativeFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return initiatives_public(**filters.validated_data)
+
+    @extend_schema(request=InitiativeCreateSerializer, responses={201: InitiativeOutSerializer})
+    def post(self, request):
+        payload = InitiativeCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        errors = {}
+        unit = Unit.objects.filter(teryt=data["municipality"]).first()
+        template = LegalTemplate.objects.filter(slug=data["template"]).first()
+        if unit is None:
+            errors["municipality"] = ["No council with this TERC code."]
+        if template is None:
+            errors["template"] = ["No template with this slug."]
+        if errors:
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+        initiative, findings = services.initiative_create(
+            author=request.user,
+            unit=unit,
+            template=template,
+            fields=data["fields"],
+            justification=data["justification"],
+        )
+        return _output(initiative.pk, request.user, findings, status_code=status.HTTP_201_CREATED)
+
+
+class InitiativeDetailApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=InitiativeOutSerializer)
+    def get(self, request, initiative_id: int):
+        if initiative_visible(initiative_id, request.user) is None:
+            raise NotVisible
+        return _output(initiative_id, request.user)
+
+    @extend_schema(request=InitiativeUpdateSerializer, responses=InitiativeOutSerializer)
+    def patch(self, request, initiative_id: int):
+        if not request.user.is_authenticated:
+            self.permission_denied(request)
+        payload = InitiativeUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        _initiative, findings = services.initiative_update(
+            initiative_id=initiative_id, actor=request.user, **payload.validated_data
+        )
+        return _output(initiative_id, request.user, findings)
+
+
+class InitiativeOpenApi(APIView):
+    @extend_schema(request=None, responses=InitiativeOutSerializer)
+    def post(self, request, initiative_id: int):
+        services.initiative_open(initiative_id=initiative_id, actor=request.user)
+        return _output(initiative_id, request.user)
+
+
+class InitiativeWithdrawApi(APIView):
+    @extend_schema(request=ReasonSerializer, responses=InitiativeOutSerializer)
+    def post(self, request, initiative_id: int):
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.initiative_withdraw(
+            initiative_id=initiative_id, actor=request.user, **payload.validated_data
+        )
+        return _output(initiative_id, request.user)
+
+
+class CommitteeInvitationCreateApi(APIView):
+    @extend_schema(request=InvitationCreateSerializer, responses={201: None})
+    def post(self, request, initiative_id: int):
+        payload = InvitationCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        invitation = committee.committee_invite(
+            initiative_id=initiative_id, actor=request.user, email=payload.validated_data["email"]
+        )
+        return Response({"id": invitation.pk, "email": invitation.email}, status=status.HTTP_201_CREATED)
+
+
+class CommitteeAcceptApi(APIView):
+    @extend_schema(request=InvitationAcceptSerializer, responses=InitiativeOutSerializer)
+    def post(self, request):
+        payload = InvitationAcceptSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        seat = committee.committee_accept(user=request.user, **payload.validated_data)
+        return _output(seat.initiative_id, request.user)
+
+
+class CommitteeDeclarationApi(APIView):
+    @extend_schema(request=DeclarationSerializer, responses=InitiativeOutSerializer)
+    def post(self, request, initiative_id: int):
+        payload = DeclarationSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        committee.committee_declare(initiative_id=initiative_id, user=request.user, **payload.validated_data)
+        return _output(initiative_id, request.user)
+
+
+class CommitteeLeaveApi(APIView):
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request, initiative_id: int):
+        committee.committee_leave(initiative_id=initiative_id, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CommitteeMemberRemoveApi(APIView):
+    @extend_schema(request=None, responses=InitiativeOutSerializer)
+    def post(self, request, initiative_id: int, member_id: int):
+        committee.committee_remove(initiative_id=initiative_id, actor=request.user, member_id=member_id)
+        return _output(initiative_id, request.user)

@@ -1,0 +1,105 @@
+"""Forms of the committee's pages. They carry shape only: the rules live in the services they call."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from initiative.models import Role
+
+JUSTIFICATION_LABELS = {
+    "need": (_("Why the resolution is needed and what it aims at"), ""),
+    "present_state": (_("The present state of affairs"), ""),
+    "effects": (
+        _("Expected effects, including financial effects"),
+        _("Say what it will cost the budget, or that it will cost nothing."),
+    ),
+    "funding": (_("Source of funding"), _("For example: the gmina's own income, a grant, or no cost.")),
+}
+
+WIDGETS = {
+    "long_text": lambda: forms.Textarea(attrs={"rows": 6}),
+    "date": lambda: forms.DateInput(attrs={"type": "date"}),
+    "money": lambda: forms.TextInput(attrs={"inputmode": "decimal"}),
+    "integer": lambda: forms.TextInput(attrs={"inputmode": "numeric"}),
+}
+
+
+def _choices(definition: dict) -> list[tuple[str, str]]:
+    choices = [("", "—")]
+    for choice in definition.get("choices") or []:
+        if isinstance(choice, list | tuple):
+            choices.append((str(choice[0]), str(choice[1])))
+        elif isinstance(choice, dict):
+            choices.append((str(choice.get("value")), str(choice.get("label", choice.get("value")))))
+        else:
+            choices.append((str(choice), str(choice)))
+    return choices
+
+
+class DraftForm(forms.Form):
+    """The template's own fields plus the four parts of the justification, as typed text."""
+
+    def __init__(self, *args, field_definitions: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.template_field_names = []
+        for definition in field_definitions:
+            name = definition["name"]
+            common = {
+                "label": definition.get("label", name),
+                "required": False,
+                "help_text": definition.get("help", ""),
+            }
+            if definition.get("type") == "choice":
+                field = forms.ChoiceField(choices=_choices(definition), **common)
+            else:
+                widget = WIDGETS.get(definition.get("type"), forms.TextInput)()
+                field = forms.CharField(widget=widget, strip=False, **common)
+            field.widget.attrs["aria-required"] = "true" if definition.get("required") else "false"
+            self.fields[f"f_{name}"] = field
+            self.template_field_names.append(name)
+        for part, (label, help_text) in JUSTIFICATION_LABELS.items():
+            self.fields[f"j_{part}"] = forms.CharField(
+                label=label, help_text=help_text, required=False, widget=forms.Textarea(attrs={"rows": 4})
+            )
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data.get(f"f_{name}", "") for name in self.template_field_names}
+
+    def justification(self) -> dict:
+        return {part: self.cleaned_data.get(f"j_{part}", "") for part in JUSTIFICATION_LABELS}
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        for key, messages in errors.items():
+            if key.startswith("justification."):
+                target = f"j_{key.removeprefix('justification.')}"
+            else:
+                target = f"f_{key.removeprefix('fields.')}"
+            for message in messages:
+                self.add_error(target if target in self.fields else None, message)
+
+    @classmethod
+    def initial_from(cls, values: dict, justification: dict) -> dict:
+        initial = {f"f_{name}": value for name, value in (values or {}).items()}
+        initial.update({f"j_{part}": text for part, text in (justification or {}).items()})
+        return initial
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the person to invite"))
+    email.widget.attrs["autocomplete"] = "email"
+
+
+class DeclarationForm(forms.Form):
+    full_name = forms.CharField(label=_("Your full name"), max_length=200)
+    address = forms.CharField(label=_("Your address of residence"), max_length=300)
+    role = forms.ChoiceField(label=_("Your role in the committee"), choices=Role.choices, initial=Role.MEMBER)
+    full_name.widget.attrs["autocomplete"] = "name"
+    address.widget.attrs["autocomplete"] = "street-address"
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the committee withdraws (optional, shown on the timeline)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

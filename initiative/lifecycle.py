@@ -1,0 +1,56 @@
+"""The states of an initiative and the table of transitions between them (DESIGN.md §3).
+
+The table is the one place that says which action may start from which state; the model's transition
+method checks it, and the services add the guards that look at other rows (the committee, the count).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    COLLECTING = "collecting", _("collecting support")
+    SUBMITTED = "submitted", _("filed with the council")
+    UNDER_VERIFICATION = "under_verification", _("signatures under verification")
+    ACCEPTED = "accepted", _("accepted for the council's session")
+    REJECTED = "rejected", _("rejected")
+    ADOPTED = "adopted", _("adopted by the council")
+    NOT_ADOPTED = "not_adopted", _("not adopted by the council")
+    WITHDRAWN = "withdrawn", _("withdrawn by the committee")
+    EXPIRED = "expired", _("collection window ended")
+
+
+class Action(models.TextChoices):
+    CREATE = "create", _("created")
+    OPEN = "open", _("opened for signatures")
+    WITHDRAW = "withdraw", _("withdrawn")
+    EXPIRE = "expire", _("expired")
+    SUBMIT = "submit", _("filed")
+    START_VERIFICATION = "start_verification", _("verification started")
+    REQUEST_SUPPLEMENT = "request_supplement", _("supplement requested")
+    ACCEPT = "accept", _("accepted")
+    REJECT = "reject", _("rejected")
+    RECORD_OUTCOME = "record_outcome", _("outcome recorded")
+
+
+# action: (states it may start from, states it may lead to)
+TRANSITIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    Action.OPEN: (frozenset({Status.DRAFT}), frozenset({Status.COLLECTING})),
+    Action.WITHDRAW: (frozenset({Status.DRAFT, Status.COLLECTING}), frozenset({Status.WITHDRAWN})),
+    Action.EXPIRE: (frozenset({Status.COLLECTING}), frozenset({Status.EXPIRED})),
+    Action.SUBMIT: (frozenset({Status.COLLECTING}), frozenset({Status.SUBMITTED})),
+    Action.START_VERIFICATION: (frozenset({Status.SUBMITTED}), frozenset({Status.UNDER_VERIFICATION})),
+    # One supplement period where the local rules give one: back to collecting (art. 41a ust. 5 u.s.g.).
+    Action.REQUEST_SUPPLEMENT: (frozenset({Status.UNDER_VERIFICATION}), frozenset({Status.COLLECTING})),
+    Action.ACCEPT: (frozenset({Status.UNDER_VERIFICATION}), frozenset({Status.ACCEPTED})),
+    Action.REJECT: (frozenset({Status.UNDER_VERIFICATION}), frozenset({Status.REJECTED})),
+    Action.RECORD_OUTCOME: (frozenset({Status.ACCEPTED}), frozenset({Status.ADOPTED, Status.NOT_ADOPTED})),
+}
+
+# Named groups of states, used by queries and guards alike.
+PUBLIC_STATES = frozenset(Status) - {Status.DRAFT}
+FINISHED_STATES = frozenset(
+    {Status.REJECTED, Status.ADOPTED, Status.NOT_ADOPTED, Status.WITHDRAWN, Status.EXPIRED}
+)
+COMMITTEE_EDITABLE_STATES = frozenset({Status.DRAFT})

@@ -1,0 +1,202 @@
+import datetime
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+
+from initiative.errors import TransitionRefused
+from initiative.lifecycle import TRANSITIONS, Action, Status
+from personal_data.fields import EncryptedTextField
+
+
+class Initiative(models.Model):
+    """A draft resolution on its way to the council: the aggregate the committee, clerks and public see."""
+
+    municipality = models.ForeignKey(
+        "municipalities.Unit", on_delete=models.PROTECT, related_name="initiatives", verbose_name=_("council")
+    )
+    template_version = models.ForeignKey(
+        "legal_templates.TemplateVersion", on_delete=models.PROTECT, related_name="initiatives"
+    )
+    fields = models.JSONField(_("template fields"), default=dict)
+    justification = models.JSONField(_("justification"), default=dict)
+    title = models.CharField(_("title"), max_length=500)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Frozen when collection opens, so that the clerk sees which figures and rules applied (DESIGN.md §2).
+    signature_threshold = models.PositiveIntegerField(_("signature threshold"), null=True, blank=True)
+    population_used = models.PositiveIntegerField(null=True, blank=True)
+    population_as_of_used = models.DateField(null=True, blank=True)
+    population_source_used = models.CharField(max_length=200, blank=True)
+    rules = models.JSONField(_("local rules applied"), null=True, blank=True)
+
+    # Counted by the signatures layer and handed to the core (STYLE.md: the core never imports it).
+    signature_count = models.PositiveIntegerField(_("signatures"), default=0)
+
+    opened_at = models.DateTimeField(null=True, blank=True)
+    collection_ends_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    consideration_deadline = models.DateField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    expired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "collection_ends_at"], name="initiative_status_window")]
+        constraints = [
+            models.CheckConstraint(
+                name="initiative_known_status", condition=Q(status__in=[choice.value for choice in Status])
+            ),
+            models.CheckConstraint(
+                name="initiative_frozen_when_opened",
+                condition=Q(opened_at__isnull=True)
+                | Q(signature_threshold__isnull=False, population_used__isnull=False, rules__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="initiative_window_after_opening",
+                condition=Q(collection_ends_at__isnull=True)
+                | Q(collection_ends_at__gt=models.F("opened_at")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def threshold_reached(self) -> bool:
+        return self.signature_threshold is not None and self.signature_count >= self.signature_threshold
+
+    def transition(self, action: str, *, actor, to: str | None = None, reason: str = "", **stamps) -> None:
+        """Move to the next state: check the table, lock the row, stamp the times, record the change.
+
+        Call inside a transaction on a row fetched with select_for_update(): two committee members
+        pressing "open" at once, or a member withdrawing while the expiry task runs, then queue up and
+        the second sees the state the first left.
+        """
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("transition() must run inside transaction.atomic()")
+        sources, targets = TRANSITIONS[action]
+        target = to or (next(iter(targets)) if len(targets) == 1 else None)
+        if self.status not in sources or target not in targets:
+            raise TransitionRefused(
+                _g("The initiative is %(status)s; it cannot be %(action)s now.")
+                % {"status": Status(self.status).label, "action": Action(action).label}
+            )
+        previous = self.status
+        self.status = target
+        for field, value in stamps.items():
+            setattr(self, field, value)
+        self.save(update_fields=["status", "updated_at", *stamps])
+        StatusChange.objects.create(
+            initiative=self, action=action, from_status=previous, to_status=target, actor=actor, reason=reason
+        )
+
+
+class StatusChange(models.Model):
+    """One step of an initiative's public timeline: who, when, from, to, why."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="status_changes")
+    action = models.CharField(max_length=24, choices=Action)
+    from_status = models.CharField(max_length=20, choices=Status, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id}: {self.from_status or '∅'} → {self.to_status}"
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", _("member")
+    REPRESENTATIVE = "representative", _("representative (pełnomocnik)")
+    DEPUTY = "deputy", _("deputy representative")
+
+
+class CommitteeMember(models.Model):
+    """A person in the initiative's committee with the declaration they signed (name, address, role).
+
+    The first member is the author, who has not declared yet: `declared_at` stays empty until they do,
+    and only declared members count towards the committee's minimum size.
+    """
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="committee_members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="committee_seats"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role, default=Role.MEMBER)
+    # Personal data of the declaration, encrypted at rest (DESIGN.md §7); empty until the member declares.
+    full_name = EncryptedTextField(_("full name"), blank=True)
+    address = EncryptedTextField(_("address"), blank=True)
+    declared_at = models.DateTimeField(null=True, blank=True)
+    joined_at = models.DateTimeField(default=timezone.now)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["joined_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "user"],
+                condition=Q(left_at__isnull=True),
+                name="committee_one_active_seat",
+            ),
+            # One representative and one deputy at a time (art. 41a ust. 4 u.s.g. speaks of representatives
+            # for the council's work; the local rules name one, and Kraków a deputy).
+            models.UniqueConstraint(
+                fields=["initiative", "role"],
+                condition=Q(left_at__isnull=True, role__in=["representative", "deputy"]),
+                name="committee_one_representative_and_deputy",
+            ),
+            models.CheckConstraint(
+                name="committee_declaration_complete",
+                condition=Q(declared_at__isnull=True) | (~Q(full_name="") & ~Q(address="")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name or self.user} ({self.role})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.left_at is None
+
+
+class CommitteeInvitation(models.Model):
+    """An invitation by e-mail; the link carries a signed token naming this row: nothing secret is stored."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.initiative_id}"
+
+
+def collection_end(opened_at: datetime.datetime, days: int) -> datetime.datetime:
+    """The end of a collection window of `days` days, the opening day counting as the first.
+
+    Deadlines are Europe/Warsaw calendar days: a 30-day window opened on 1 November at any hour ends at
+    midnight (Warsaw) between 30 November and 1 December.
+    """
+    local_day = timezone.localtime(opened_at).date()
+    end_day = local_day + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(end_day, datetime.time.min))

@@ -1,0 +1,292 @@
+"""Pages of committees and the public. Each POST calls one service and redirects (no JavaScript needed)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from initiative import committee, services
+from initiative.committee import active_seat
+from initiative.errors import DomainError, InvalidInput, NotVisible, TransitionRefused
+from initiative.forms import DeclarationForm, DraftForm, InvitationForm, WithdrawForm
+from initiative.lifecycle import Status
+from initiative.models import Initiative
+from initiative.selectors import initiative_visible, initiatives_of_member, initiatives_public
+from legal_templates.formal_check import formal_check
+from legal_templates.models import LegalTemplate
+from legal_templates.services import draft_preview
+from municipalities.local_rules import rules_in_force
+from municipalities.models import Unit
+from municipalities.selectors import unit_search
+
+
+def initiative_list(request):
+    municipality = request.GET.get("municipality", "")
+    initiatives = initiatives_public(municipality=municipality if municipality.isdigit() else "")
+    page = Paginator(initiatives, 20).get_page(request.GET.get("page"))
+    return render(request, "initiative/list.html", {"page": page, "municipality": municipality})
+
+
+def initiative_detail(request, initiative_id: int):
+    initiative = initiative_visible(initiative_id, request.user)
+    if initiative is None:
+        raise Http404
+    threshold = initiative.signature_threshold or initiative.municipality.signature_threshold
+    percent = min(100, round(100 * initiative.signature_count / threshold)) if threshold else 0
+    return render(
+        request,
+        "initiative/detail.html",
+        {
+            "initiative": initiative,
+            "draft": services.initiative_draft(initiative),
+            "threshold": threshold,
+            "percent": percent,
+            "is_member": active_seat(initiative, request.user) is not None,
+        },
+    )
+
+
+@login_required
+def my_initiatives(request):
+    return render(request, "initiative/mine.html", {"initiatives": initiatives_of_member(request.user)})
+
+
+@login_required
+def initiative_start(request):
+    """Three steps on one address: choose the council, choose the template, write the draft."""
+    unit = Unit.objects.filter(teryt=request.GET.get("municipality", "")).first()
+    template = LegalTemplate.objects.filter(slug=request.GET.get("template", "")).first()
+    if unit is None or not unit.accepts_initiatives:
+        search = request.GET.get("search", "").strip()
+        units = unit_search(search=search)[:20] if search else []
+        return render(request, "initiative/start_council.html", {"search": search, "units": units})
+    if template is None or unit.level not in template.levels:
+        templates = LegalTemplate.objects.filter(levels__contains=[unit.level]).order_by("title")
+        return render(request, "initiative/start_template.html", {"unit": unit, "templates": templates})
+    version = template.versions.order_by("-version").first()
+    form = DraftForm(request.POST or None, field_definitions=version.fields)
+    context = {"unit": unit, "template": template, "version": version, "form": form}
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("action") == "save":
+            try:
+                initiative, _findings = services.initiative_create(
+                    author=request.user,
+                    unit=unit,
+                    template=template,
+                    fields=form.values(),
+                    justification=form.justification(),
+                )
+            except InvalidInput as error:
+                form.add_service_errors(error.errors)
+            else:
+                messages.success(request, _("The draft is saved. Now form your committee."))
+                return redirect("initiative-manage", initiative_id=initiative.pk)
+        else:
+            context.update(_preview(template, unit, form))
+    return render(request, "initiative/start_draft.html", context)
+
+
+def _preview(template, unit, form) -> dict:
+    draft, errors, findings = draft_preview(
+        template_slug=template.slug, unit=unit, values=form.values(), justification=form.justification()
+    )
+    form.add_service_errors(services.draft_errors_as_fields(errors))
+    return {"draft": draft, "findings": findings} if draft else {}
+
+
+def _member_initiative(request, initiative_id: int) -> Initiative:
+    initiative = initiative_visible(initiative_id, request.user)
+    if initiative is None or active_seat(initiative, request.user) is None:
+        raise Http404
+    return initiative
+
+
+@login_required
+def initiative_manage(request, initiative_id: int):
+    initiative = _member_initiative(request, initiative_id)
+    seat = active_seat(initiative, request.user)
+    draft = services.initiative_draft(initiative)
+    is_draft = initiative.status == Status.DRAFT
+    return render(
+        request,
+        "initiative/manage.html",
+        {
+            "initiative": initiative,
+            "seat": seat,
+            "draft": draft,
+            "findings": formal_check(draft) if is_draft else [],
+            "refusals": services.open_refusals(initiative) if is_draft else [],
+            "rules": rules_in_force(initiative.municipality),
+            "members": initiative.active_members,
+            "invitations": initiative.invitations.filter(accepted_at__isnull=True),
+            "invitation_form": InvitationForm(),
+            "declaration_form": DeclarationForm(
+                initial={
+                    "full_name": seat.full_name or request.user.full_name,
+                    "address": seat.address,
+                    "role": seat.role,
+                }
+            ),
+            "withdraw_form": WithdrawForm(),
+            "can_remove": seat.role == "representative" or initiative.created_by_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+def initiative_edit(request, initiative_id: int):
+    initiative = _member_initiative(request, initiative_id)
+    if initiative.status != Status.DRAFT:
+        messages.error(request, _("Only a draft can be changed; the text is frozen once collection opens."))
+        return redirect("initiative-manage", initiative_id=initiative.pk)
+    version = initiative.template_version.template.versions.order_by("-version").first()
+    form = DraftForm(
+        request.POST or None,
+        field_definitions=version.fields,
+        initial=DraftForm.initial_from(initiative.fields, initiative.justification),
+    )
+    context = {"initiative": initiative, "unit": initiative.municipality, "version": version, "form": form}
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("action") == "save":
+            try:
+                services.initiative_update(
+                    initiative_id=initiative.pk,
+                    actor=request.user,
+                    fields=form.values(),
+                    justification=form.justification(),
+                )
+            except InvalidInput as error:
+                form.add_service_errors(error.errors)
+            except DomainError as error:
+                messages.error(request, str(error))
+                return redirect("initiative-manage", initiative_id=initiative.pk)
+            else:
+                messages.success(request, _("The draft is saved."))
+                return redirect("initiative-manage", initiative_id=initiative.pk)
+        else:
+            context.update(_preview(initiative.template_version.template, initiative.municipality, form))
+    return render(request, "initiative/edit.html", context)
+
+
+def _run(request, initiative_id: int, action, success: str):
+    """Call one service for a POST from the manage page; show its refusal or its success."""
+    try:
+        action()
+    except NotVisible as error:
+        raise Http404 from error
+    except InvalidInput as error:
+        for field_messages in error.errors.values():
+            for message in field_messages:
+                messages.error(request, message)
+    except TransitionRefused as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(request, success)
+    return redirect("initiative-manage", initiative_id=initiative_id)
+
+
+@login_required
+@require_POST
+def initiative_open_view(request, initiative_id: int):
+    return _run(
+        request,
+        initiative_id,
+        lambda: services.initiative_open(initiative_id=initiative_id, actor=request.user),
+        _("Collection of signatures is open. The council chair has been notified."),
+    )
+
+
+@login_required
+@require_POST
+def initiative_withdraw_view(request, initiative_id: int):
+    form = WithdrawForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _run(
+        request,
+        initiative_id,
+        lambda: services.initiative_withdraw(initiative_id=initiative_id, actor=request.user, reason=reason),
+        _("The initiative is withdrawn."),
+    )
+
+
+@login_required
+@require_POST
+def committee_invite_view(request, initiative_id: int):
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a valid e-mail address."))
+        return redirect("initiative-manage", initiative_id=initiative_id)
+    email = form.cleaned_data["email"]
+    return _run(
+        request,
+        initiative_id,
+        lambda: committee.committee_invite(initiative_id=initiative_id, actor=request.user, email=email),
+        _("The invitation has been sent to %(email)s.") % {"email": email},
+    )
+
+
+@login_required
+@require_POST
+def committee_declare_view(request, initiative_id: int):
+    form = DeclarationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Fill in your full name, your address and your role."))
+        return redirect("initiative-manage", initiative_id=initiative_id)
+    return _run(
+        request,
+        initiative_id,
+        lambda: committee.committee_declare(
+            initiative_id=initiative_id, user=request.user, **form.cleaned_data
+        ),
+        _("Your declaration is saved."),
+    )
+
+
+@login_required
+@require_POST
+def committee_leave_view(request, initiative_id: int):
+    try:
+        committee.committee_leave(initiative_id=initiative_id, user=request.user)
+    except NotVisible as error:
+        raise Http404 from error
+    except TransitionRefused as error:
+        messages.error(request, error.detail)
+        return redirect("initiative-manage", initiative_id=initiative_id)
+    messages.success(request, _("You have left the committee."))
+    return redirect("initiative-mine")
+
+
+@login_required
+@require_POST
+def committee_remove_view(request, initiative_id: int, member_id: int):
+    return _run(
+        request,
+        initiative_id,
+        lambda: committee.committee_remove(
+            initiative_id=initiative_id, actor=request.user, member_id=member_id
+        ),
+        _("The member has been removed from the committee."),
+    )
+
+
+@login_required
+def committee_accept_view(request, token: str):
+    """The link in the invitation e-mail: GET shows the declaration form, POST joins (scanners only GET)."""
+    form = DeclarationForm(request.POST or None, initial={"full_name": request.user.full_name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            seat = committee.committee_accept(token=token, user=request.user, **form.cleaned_data)
+        except InvalidInput as error:
+            for field, field_messages in error.errors.items():
+                for message in field_messages:
+                    form.add_error(field if field in form.fields else None, message)
+        except TransitionRefused as error:
+            form.add_error(None, error.detail)
+        else:
+            messages.success(request, _("Welcome to the committee."))
+            return redirect(reverse("initiative-manage", kwargs={"initiative_id": seat.initiative_id}))
+    return render(request, "initiative/accept.html", {"form": form})

@@ -1,0 +1,121 @@
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from initiative import services
+from initiative.errors import TransitionRefused
+from initiative.lifecycle import TRANSITIONS, Status
+from initiative.models import Initiative, StatusChange
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", list(TRANSITIONS))
+def test_every_action_from_every_state_follows_the_table(start_initiative, author, action):
+    initiative = start_initiative(author)
+    sources, targets = TRANSITIONS[action]
+    target = sorted(targets)[0]
+    for status in Status:
+        Initiative.objects.filter(pk=initiative.pk).update(status=status)
+        StatusChange.objects.filter(initiative=initiative, action=action).delete()
+        with transaction.atomic():
+            locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+            if status in sources:
+                locked.transition(action, actor=author, to=target)
+            else:
+                with pytest.raises(TransitionRefused):
+                    locked.transition(action, actor=author, to=target)
+        stored = Initiative.objects.get(pk=initiative.pk)
+        assert stored.status == (target if status in sources else status), status
+        changes = StatusChange.objects.filter(initiative=initiative, action=action)
+        assert changes.count() == (1 if status in sources else 0), status
+
+
+@pytest.mark.django_db(transaction=True)
+def test_transition_outside_a_transaction_is_a_programming_error(start_initiative, author):
+    initiative = start_initiative(author)
+    with pytest.raises(RuntimeError, match=r"inside transaction\.atomic"):
+        initiative.transition("withdraw", actor=author)
+
+
+@pytest.mark.django_db
+def test_record_outcome_needs_a_named_outcome(start_initiative, author):
+    initiative = start_initiative(author)
+    Initiative.objects.filter(pk=initiative.pk).update(status=Status.ACCEPTED)
+    with transaction.atomic():
+        locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+        with pytest.raises(TransitionRefused):
+            locked.transition("record_outcome", actor=author)
+        with pytest.raises(TransitionRefused):
+            locked.transition("record_outcome", actor=author, to=Status.REJECTED)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_members_opening_at_once_open_it_once(ready_initiative, author):
+    from initiative.models import CommitteeMember
+
+    other = CommitteeMember.objects.filter(initiative=ready_initiative).exclude(user=author).first().user
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def open_as(user):
+        try:
+            barrier.wait()
+            services.initiative_open(initiative_id=ready_initiative.pk, actor=user)
+            outcomes.append("opened")
+        except TransitionRefused:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=open_as, args=(user,)) for user in (author, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["opened", "refused"]
+    assert StatusChange.objects.filter(initiative=ready_initiative, action="open").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_withdraw_racing_the_expiry_task_leaves_one_outcome(collecting_initiative, author):
+    import datetime
+
+    from django.utils import timezone
+
+    Initiative.objects.filter(pk=collecting_initiative.pk).update(
+        collection_ends_at=timezone.now() - datetime.timedelta(seconds=1),
+        opened_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def run(call):
+        try:
+            barrier.wait()
+            call()
+            outcomes.append("done")
+        except TransitionRefused:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(
+            target=run, args=(lambda: services.initiative_expire(initiative_id=collecting_initiative.pk),)
+        ),
+        threading.Thread(
+            target=run,
+            args=(
+                lambda: services.initiative_withdraw(initiative_id=collecting_initiative.pk, actor=author),
+            ),
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["done", "refused"]
+    final = Initiative.objects.get(pk=collecting_initiative.pk)
+    assert final.status in {Status.EXPIRED, Status.WITHDRAWN}
+    assert final.status_changes.filter(action__in=["expire", "withdraw"]).count() == 1
