@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("legal_templates.api_urls")),
     path("", include("accounts.api_urls")),
     path("", include("initiative.api_urls")),
+    path("", include("signatures.api_urls")),
 ]
 
 urlpatterns = [

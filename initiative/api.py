@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from initiative import committee, services
 from initiative.errors import NotVisible
+from initiative.models import Initiative
 from initiative.selectors import initiative_visible, initiatives_public
 from initiative.serializers import (
     DeclarationSerializer,
@@ -22,6 +23,7 @@ from initiative.serializers import (
 )
 from legal_templates.models import LegalTemplate
 from municipalities.models import Unit
+from signatures.selectors import support_counts
 
 
 def _output(initiative_id: int, user, findings=None, *, status_code=status.HTTP_200_OK) -> Response:
@@ -44,6 +46,13 @@ class InitiativeListApi(generics.ListCreateAPIView):
         filters = InitiativeFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         return initiatives_public(**filters.validated_data)
+
+    def get_serializer(self, *args, **kwargs):
+        if args and not isinstance(args[0], Initiative):  # a page: read its counts in one query
+            kwargs.setdefault("context", self.get_serializer_context())["support_counts"] = support_counts(
+                args[0]
+            )
+        return super().get_serializer(*args, **kwargs)
 
     @extend_schema(request=InitiativeCreateSerializer, responses={201: InitiativeOutSerializer})
     def post(self, request):

@@ -36,8 +36,8 @@ class Initiative(models.Model):
     population_source_used = models.CharField(max_length=200, blank=True)
     rules = models.JSONField(_("local rules applied"), null=True, blank=True)
 
-    # Counted by the signatures layer and handed to the core (STYLE.md: the core never imports it).
-    signature_count = models.PositiveIntegerField(_("signatures"), default=0)
+    # Set once by the signatures layer when the counted signatures first reach the threshold.
+    threshold_reached_at = models.DateTimeField(null=True, blank=True)
 
     opened_at = models.DateTimeField(null=True, blank=True)
     collection_ends_at = models.DateTimeField(null=True, blank=True)
@@ -69,10 +69,6 @@ class Initiative(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def threshold_reached(self) -> bool:
-        return self.signature_threshold is not None and self.signature_count >= self.signature_threshold
 
     def transition(self, action: str, *, actor, to: str | None = None, reason: str = "", **stamps) -> None:
         """Move to the next state: check the table, lock the row, stamp the times, record the change.

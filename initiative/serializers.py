@@ -36,8 +36,9 @@ class FindingSerializer(serializers.Serializer):
 class InitiativeOutSerializer(serializers.ModelSerializer):
     municipality = MunicipalityRefSerializer()
     template = serializers.CharField(source="template_version.template.slug")
+    signature_count = serializers.SerializerMethodField()
     signature_threshold = serializers.SerializerMethodField()
-    threshold_reached = serializers.BooleanField()
+    threshold_reached = serializers.SerializerMethodField()
     timeline = TimelineEntrySerializer(source="status_changes", many=True)
     committee = serializers.SerializerMethodField()
 
@@ -59,6 +60,22 @@ class InitiativeOutSerializer(serializers.ModelSerializer):
             "timeline",
             "committee",
         ]
+
+    def _count(self, initiative: Initiative):
+        # Counts come from the signatures layer, read for the whole page at once (see InitiativeListApi).
+        counts = self.context.get("support_counts")
+        if counts is None or initiative.pk not in counts:
+            from signatures.selectors import support_count
+
+            return support_count(initiative)
+        return counts[initiative.pk]
+
+    def get_signature_count(self, initiative: Initiative) -> int:
+        return self._count(initiative).counted
+
+    def get_threshold_reached(self, initiative: Initiative) -> bool:
+        threshold = self.get_signature_threshold(initiative)
+        return threshold is not None and self.get_signature_count(initiative) >= threshold
 
     def get_signature_threshold(self, initiative: Initiative) -> int | None:
         """Frozen at opening; before that, what the council's figure gives today."""

@@ -22,13 +22,16 @@ from legal_templates.services import draft_preview
 from municipalities.local_rules import rules_in_force
 from municipalities.models import Unit
 from municipalities.selectors import unit_search
+from signatures.selectors import support_count, support_counts
 
 
 def initiative_list(request):
     municipality = request.GET.get("municipality", "")
     initiatives = initiatives_public(municipality=municipality if municipality.isdigit() else "")
     page = Paginator(initiatives, 20).get_page(request.GET.get("page"))
-    return render(request, "initiative/list.html", {"page": page, "municipality": municipality})
+    counts = support_counts(page.object_list)
+    rows = [(initiative, counts[initiative.pk].counted) for initiative in page.object_list]
+    return render(request, "initiative/list.html", {"page": page, "rows": rows, "municipality": municipality})
 
 
 def initiative_detail(request, initiative_id: int):
@@ -36,7 +39,8 @@ def initiative_detail(request, initiative_id: int):
     if initiative is None:
         raise Http404
     threshold = initiative.signature_threshold or initiative.municipality.signature_threshold
-    percent = min(100, round(100 * initiative.signature_count / threshold)) if threshold else 0
+    count = support_count(initiative)
+    percent = min(100, round(100 * count.counted / threshold)) if threshold else 0
     return render(
         request,
         "initiative/detail.html",
@@ -44,6 +48,7 @@ def initiative_detail(request, initiative_id: int):
             "initiative": initiative,
             "draft": services.initiative_draft(initiative),
             "threshold": threshold,
+            "count": count,
             "percent": percent,
             "is_member": active_seat(initiative, request.user) is not None,
         },

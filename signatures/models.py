@@ -1,0 +1,107 @@
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import SignatureMethod
+from personal_data.fields import EncryptedTextField
+
+
+class SignatureStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for confirmation")
+    CONFIRMED = "confirmed", _("confirmed")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+LIVE_STATUSES = (SignatureStatus.PENDING, SignatureStatus.CONFIRMED)
+
+
+class Signature(models.Model):
+    """One person's support for one initiative, in one form; personal fields encrypted at rest.
+
+    The keyed hash of the person's normalised identity is unique per initiative among live signatures,
+    whatever the form: the database itself refuses a second one (DESIGN.md §4).
+    """
+
+    initiative = models.ForeignKey(
+        "initiative.Initiative", on_delete=models.PROTECT, related_name="signatures", db_index=False
+    )
+    method = models.CharField(_("form of signature"), max_length=20, choices=SignatureMethod)
+    status = models.CharField(_("status"), max_length=12, choices=SignatureStatus)
+    identity_hash = models.CharField(max_length=64)
+    first_names = EncryptedTextField(_("first names"))
+    last_name = EncryptedTextField(_("last name"))
+    address = EncryptedTextField(_("address"))
+    pesel = EncryptedTextField(_("PESEL"), blank=True)
+    birth_date = EncryptedTextField(_("date of birth"), blank=True)
+    email = EncryptedTextField(_("e-mail address"), blank=True)
+    citizenship = models.CharField(_("citizenship"), max_length=2)
+    signed_on = models.DateField(_("signed on"))
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Paper entries: the committee member who typed the row (only they and, after filing, clerks see it).
+    entered_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # E-signatures: the validation summary kept as evidence for the packet (no personal data in it).
+    evidence = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "identity_hash"],
+                condition=Q(status__in=LIVE_STATUSES),
+                name="signature_one_per_person",
+            ),
+            models.CheckConstraint(
+                name="signature_known_status", condition=Q(status__in=[s.value for s in SignatureStatus])
+            ),
+            models.CheckConstraint(
+                name="signature_confirmed_has_time",
+                condition=~Q(status=SignatureStatus.CONFIRMED) | Q(confirmed_at__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["initiative", "status", "method"], name="signature_by_initiative")]
+
+    def __str__(self) -> str:
+        return f"signature {self.pk} ({self.method}, {self.status})"
+
+
+class SignatureTally(models.Model):
+    """Counters of confirmed signatures per initiative and form, split into shards.
+
+    A confirmation adds one to a random shard in the same transaction, so the sum is exact (never a lost or
+    double count) while concurrent signers rarely wait on the same row, and reading the count is a sum of
+    a few rows however many signatures there are (alphagov/e-petitions counts separately for the same
+    reason).
+    """
+
+    SHARDS = 16
+
+    initiative = models.ForeignKey("initiative.Initiative", on_delete=models.CASCADE, related_name="+")
+    method = models.CharField(max_length=20, choices=SignatureMethod)
+    shard = models.PositiveSmallIntegerField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "method", "shard"], name="tally_one_row_per_shard"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id}/{self.method}/{self.shard}: {self.count}"
+
+
+class PendingNotice(models.Model):
+    """An "already signed" e-mail waiting to be sent; the task deletes it once sent.
+
+    It exists so that the address never travels in a task's arguments or a broker's queue.
+    """
+
+    initiative = models.ForeignKey("initiative.Initiative", on_delete=models.CASCADE, related_name="+")
+    email = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"notice {self.pk}"

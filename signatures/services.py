@@ -1,0 +1,197 @@
+"""Use cases of supporters: sign in any form, confirm an e-mail declaration, withdraw (DESIGN.md §4).
+
+Signers lock the initiative's row FOR SHARE: they never wait for one another, but filing, which locks it
+FOR UPDATE, waits until every signature under way has committed, so the filed count is exact.
+"""
+
+import dataclasses
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from initiative.errors import InvalidInput, TransitionRefused
+from initiative.lifecycle import Status
+from initiative.models import Initiative
+from municipalities.models import SignatureMethod
+from personal_data.encryption import keyed_hash
+from signatures.checks import Supporter, clean_supporter
+from signatures.models import PendingNotice, Signature, SignatureStatus
+from signatures.tally import tally_add
+from signatures.tasks import (
+    send_already_signed_task,
+    send_confirmation_task,
+    send_receipt_task,
+)
+from signatures.tokens import CONFIRM_MAX_AGE, CONFIRM_SALT, WITHDRAW_SALT, signature_id_from
+
+
+@dataclasses.dataclass(frozen=True)
+class SignOutcome:
+    """What happened, for the caller's own use; supporters get the same answer either way."""
+
+    signature: Signature | None
+    duplicate: bool
+
+
+def _locked_collecting(initiative_id: int) -> Initiative:
+    table = Initiative._meta.db_table
+    initiative = next(
+        iter(Initiative.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [initiative_id])),  # noqa: S608
+        None,
+    )
+    if initiative is None or initiative.status != Status.COLLECTING:
+        raise TransitionRefused(_("This initiative is not collecting signatures now."))
+    return initiative
+
+
+def today_in_warsaw() -> datetime.date:
+    return timezone.localdate()  # TIME_ZONE is Europe/Warsaw: the day of signing is a Polish calendar day
+
+
+def identity_hash(initiative_id: int, supporter: Supporter) -> str:
+    return keyed_hash(supporter.identity(), purpose=f"initiative:{initiative_id}")
+
+
+def signature_submit(
+    *, initiative_id: int, data: dict, method: str, entered_by=None, evidence: dict | None = None
+) -> SignOutcome:
+    """Record one person's support. E-mail declarations wait for confirmation; other forms count at once.
+
+    A second signature of the same person (any form) changes nothing and, for e-mail, gets the same
+    answer plus a notice to that address; nobody learns from the answer whether a person signed.
+    """
+    initiative = Initiative.objects.select_related("municipality").filter(pk=initiative_id).first()
+    if initiative is None or initiative.status != Status.COLLECTING:
+        raise TransitionRefused(_("This initiative is not collecting signatures now."))
+    signed_on = today_in_warsaw()
+    supporter, errors = clean_supporter(
+        data,
+        level=initiative.municipality.level,
+        identifier=initiative.rules["identifier"],
+        signed_on=signed_on,
+        needs_email=method == SignatureMethod.EMAIL,
+    )
+    if errors:
+        raise InvalidInput(errors)
+    hashed = identity_hash(initiative_id, supporter)
+    confirmed_now = method != SignatureMethod.EMAIL
+    now = timezone.now()
+    with transaction.atomic():
+        _locked_collecting(initiative_id)
+        signature = Signature(
+            initiative_id=initiative_id,
+            method=method,
+            status=SignatureStatus.CONFIRMED if confirmed_now else SignatureStatus.PENDING,
+            identity_hash=hashed,
+            first_names=supporter.first_names,
+            last_name=supporter.last_name,
+            address=supporter.address,
+            pesel=supporter.pesel,
+            birth_date=supporter.birth_date.isoformat() if supporter.birth_date else "",
+            email=supporter.email,
+            citizenship=supporter.citizenship,
+            signed_on=signed_on,
+            confirmed_at=now if confirmed_now else None,
+            entered_by=entered_by,
+            evidence=evidence,
+        )
+        if not _insert_once(signature, supersede_pending=confirmed_now):
+            if method == SignatureMethod.EMAIL:
+                send_already_signed_task.delay_on_commit(
+                    initiative_id, _notice_id(initiative_id, supporter.email)
+                )
+            return SignOutcome(signature=None, duplicate=True)
+        if confirmed_now:
+            tally_add(initiative_id=initiative_id, method=method, delta=1)
+        else:
+            send_confirmation_task.delay_on_commit(signature.pk)
+    if confirmed_now:
+        note_threshold(initiative_id)
+    return SignOutcome(signature=signature, duplicate=False)
+
+
+def _insert_once(signature: Signature, *, supersede_pending: bool) -> bool:
+    """Insert unless the person already has a live signature; the unique index decides, not a prior read.
+
+    A binding form (paper, e-signature) supersedes the same person's e-mail declaration that was never
+    confirmed, so an abandoned e-mail cannot keep them from signing properly.
+    """
+    try:
+        with transaction.atomic():
+            signature.save(force_insert=True)
+        return True
+    except IntegrityError:
+        if not supersede_pending:
+            return False
+    stale = Signature.objects.select_for_update().filter(
+        initiative_id=signature.initiative_id,
+        identity_hash=signature.identity_hash,
+        status=SignatureStatus.PENDING,
+    )
+    if not stale.exists():
+        return False
+    stale.delete()
+    try:
+        with transaction.atomic():
+            signature.save(force_insert=True)
+        return True
+    except IntegrityError:
+        return False
+
+
+def _notice_id(initiative_id: int, email: str) -> int:
+    return PendingNotice.objects.create(initiative_id=initiative_id, email=email).pk
+
+
+def signature_confirm(*, token: str) -> Signature:
+    """Confirm an e-mail declaration (by POST from the landing page); repeating it changes nothing."""
+    signature_id = signature_id_from(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    if signature_id is None:
+        raise InvalidInput({"token": [_("This confirmation link is not valid or has expired.")]})
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().filter(pk=signature_id).first()
+        if signature is None or signature.status == SignatureStatus.WITHDRAWN:
+            raise InvalidInput({"token": [_("This confirmation link is not valid or has expired.")]})
+        if signature.status == SignatureStatus.CONFIRMED:
+            return signature
+        _locked_collecting(signature.initiative_id)
+        signature.status, signature.confirmed_at = SignatureStatus.CONFIRMED, timezone.now()
+        signature.save(update_fields=["status", "confirmed_at"])
+        tally_add(initiative_id=signature.initiative_id, method=signature.method, delta=1)
+        send_receipt_task.delay_on_commit(signature.pk)
+    note_threshold(signature.initiative_id)
+    return signature
+
+
+def signature_withdraw(*, token: str) -> Signature:
+    """Withdraw support while the initiative collects (DESIGN.md §4); after filing the list is frozen."""
+    signature_id = signature_id_from(token, salt=WITHDRAW_SALT)
+    if signature_id is None:
+        raise InvalidInput({"token": [_("This link is not valid.")]})
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().filter(pk=signature_id).first()
+        if signature is None:
+            raise InvalidInput({"token": [_("This link is not valid.")]})
+        _locked_collecting(signature.initiative_id)
+        if signature.status == SignatureStatus.WITHDRAWN:
+            return signature
+        if signature.status == SignatureStatus.CONFIRMED:
+            tally_add(initiative_id=signature.initiative_id, method=signature.method, delta=-1)
+        signature.status, signature.withdrawn_at = SignatureStatus.WITHDRAWN, timezone.now()
+        signature.save(update_fields=["status", "withdrawn_at"])
+    return signature
+
+
+def note_threshold(initiative_id: int) -> None:
+    """Record when the counted signatures first reached the threshold (after commit, in its own statement)."""
+    from signatures.selectors import support_count
+
+    initiative = Initiative.objects.filter(pk=initiative_id).first()
+    if initiative is None or initiative.threshold_reached_at or not initiative.signature_threshold:
+        return
+    if support_count(initiative).counted >= initiative.signature_threshold:
+        Initiative.objects.filter(pk=initiative_id, threshold_reached_at__isnull=True).update(
+            threshold_reached_at=timezone.now()
+        )
