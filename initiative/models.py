@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from initiative.errors import TransitionRefused
@@ -83,7 +83,7 @@ class Initiative(models.Model):
         target = to or (next(iter(targets)) if len(targets) == 1 else None)
         if self.status not in sources or target not in targets:
             raise TransitionRefused(
-                _g("The initiative is %(status)s; it cannot be %(action)s now.")
+                gettext("The initiative is %(status)s; it cannot be %(action)s now.")
                 % {"status": Status(self.status).label, "action": Action(action).label}
             )
         previous = self.status
