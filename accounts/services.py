@@ -93,11 +93,25 @@ def user_sign_up(*, email: str, password: str, full_name: str = "") -> None:
     send_email_confirmation(user)
 
 
-def user_email_confirm(*, token: str) -> User | None:
-    """Confirm the address a link was sent to; None when the link is forged, expired or outdated."""
+def user_email_confirm(*, token: str, password: str) -> User | None:
+    """Confirm the address a link was sent to; None when the link is forged, expired or outdated.
+
+    The password chosen at sign-up must be typed again: otherwise someone who signs up with another
+    person's address would get their account confirmed, with the intruder's password, by the owner's click.
+    AccountRefused(code="password") when it does not match.
+    """
     user = email_confirmation_user(token)
-    if user is not None:
-        user.email_confirm()
+    if user is None:
+        return None
+    if not user.email_confirmed and not user.check_password(password):
+        raise AccountRefused(
+            _(
+                "This is not the password chosen when the account was created. If you did not create this "
+                "account, ignore the e-mail; if you forgot the password, reset it."
+            ),
+            code="password",
+        )
+    user.email_confirm()
     return user
 
 

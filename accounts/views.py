@@ -81,18 +81,26 @@ def check_email(request):
 
 
 @never_cache
+@sensitive_post_parameters("password")
 def confirm_email(request, token: str):
-    """GET shows a button and changes nothing (mail scanners open links); the POST confirms."""
+    """GET shows the form and changes nothing (mail scanners open links); the POST confirms."""
+    error = ""
     if request.method == "POST":
-        user = services.user_email_confirm(token=token)
-        if user is not None:
-            messages.success(request, _("Your e-mail address is confirmed. You can sign in now."))
-            return redirect("accounts:sign-in")
+        try:
+            user = services.user_email_confirm(token=token, password=request.POST.get("password", ""))
+        except AccountRefused as refusal:
+            user, error = email_confirmation_user(token), refusal.message
+        else:
+            if user is not None:
+                messages.success(request, _("Your e-mail address is confirmed. You can sign in now."))
+                return redirect("accounts:sign-in")
         status = 400
     else:
         user = email_confirmation_user(token)
         status = 200
-    return render(request, "accounts/confirm_email.html", {"confirm_user": user}, status=status)
+    return render(
+        request, "accounts/confirm_email.html", {"confirm_user": user, "password_error": error}, status=status
+    )
 
 
 @require_POST

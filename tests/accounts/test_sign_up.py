@@ -68,7 +68,7 @@ def test_sign_up_confirm_and_sign_in(browser, settings):
     user.refresh_from_db()
     assert not user.email_confirmed
 
-    confirmed = browser.post(path)
+    confirmed = browser.post(path, {"password": PASSWORD})
     assert confirmed.status_code == 302
     assert confirmed["Location"] == reverse("accounts:sign-in")
     user.refresh_from_db()
@@ -84,10 +84,10 @@ def test_sign_up_confirm_and_sign_in(browser, settings):
 def test_confirming_twice_keeps_the_first_time(browser):
     sign_up(browser)
     path = path_in(mail.outbox[0].body, "/accounts/confirm/")
-    browser.post(path)
+    browser.post(path, {"password": PASSWORD})
     first = User.objects.get().email_confirmed_at
 
-    again = browser.post(path)
+    again = browser.post(path, {"password": PASSWORD})
 
     assert again.status_code == 302
     assert User.objects.get().email_confirmed_at == first
@@ -99,7 +99,7 @@ def test_a_forged_link_confirms_nothing(browser):
     path = path_in(mail.outbox[0].body, "/accounts/confirm/")
     forged = path[:-3] + ("A" if path[-3] != "A" else "B") + path[-2:]
 
-    response = browser.post(forged)
+    response = browser.post(forged, {"password": PASSWORD})
 
     assert response.status_code == 400
     assert "Ten link nie działa" in response.content.decode()
@@ -112,7 +112,7 @@ def test_an_expired_link_confirms_nothing(browser, settings):
     path = path_in(mail.outbox[0].body, "/accounts/confirm/")
     settings.EMAIL_CONFIRMATION_MAX_AGE = -1
 
-    assert browser.post(path).status_code == 400
+    assert browser.post(path, {"password": PASSWORD}).status_code == 400
     assert not User.objects.get().email_confirmed
 
 
@@ -144,8 +144,11 @@ def test_signing_up_again_before_confirming_replaces_the_password_and_the_old_li
     sign_up(browser, password="Drugie hasło 2024 ok")
     second_link = path_in(mail.outbox[1].body, "/accounts/confirm/")
 
-    assert browser.post(first_link).status_code == 400  # whoever set the first password cannot confirm it
-    assert browser.post(second_link).status_code == 302
+    assert browser.post(first_link, {"password": "Drugie hasło 2024 ok"}).status_code == 400  # outdated link
+    assert (
+        browser.post(second_link, {"password": "Pierwsze hasło 2024 ok"}).status_code == 400
+    )  # not its password
+    assert browser.post(second_link, {"password": "Drugie hasło 2024 ok"}).status_code == 302
     user = User.objects.get()
     assert user.email_confirmed and user.check_password("Drugie hasło 2024 ok")
 
@@ -194,3 +197,16 @@ def test_resend_is_limited_to_one_mail_a_minute(browser, unconfirmed):
 
 def test_resend_needs_a_post(browser, unconfirmed):
     assert browser.get(reverse("accounts:confirm-email-resend")).status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_owner_of_the_mailbox_cannot_confirm_an_intruders_password(browser):
+    """Someone signs up with Maria's address: her click alone must not activate the intruder's account."""
+    sign_up(browser, password="Hasło intruza 2024 ok")
+    path = path_in(mail.outbox[0].body, "/accounts/confirm/")
+
+    response = browser.post(path, {"password": PASSWORD})
+
+    assert response.status_code == 400
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert not User.objects.get().email_confirmed

@@ -63,6 +63,7 @@ def test_committee_goes_from_sign_up_to_open_collection(committee_site, page):
     page.locator("main form button[type=submit]").click()
     link = re.search(r"/accounts/confirm/[^\s]+/", mail.outbox[-1].body).group(0)
     page.goto(base + link)
+    page.fill("input[name=password]", "dluga-fraza-do-zapamietania-42")
     page.locator("main form button[type=submit]").click()
 
     page.goto(f"{base}/accounts/sign-in/?next=/initiatives/new/")
