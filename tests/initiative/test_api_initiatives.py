@@ -13,6 +13,7 @@ LIST = "/api/v1/initiatives/"
 
 def signed_in(api_client, user):
     api_client.force_authenticate(user)
+    api_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # messages are matched in English below
     return api_client
 
 
@@ -219,3 +220,14 @@ def test_templates_are_listed_as_the_contract_says(api_client, templates):
     first = body["results"][0]
     assert {"slug", "title", "levels", "fields"} <= set(first)
     assert {"name", "label", "type", "required"} <= set(first["fields"][0])
+
+
+@pytest.mark.django_db
+def test_refusals_are_in_polish_by_default(api_client, start_initiative, author):
+    draft = start_initiative(author)
+    api_client.force_authenticate(author)
+    response = api_client.post(f"{LIST}{draft.pk}/open/")
+    assert response.status_code == 409
+    assert "co najmniej 5" in response.json()["detail"]
+    english = api_client.post(f"{LIST}{draft.pk}/open/", HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
+    assert "at least 5 members" in english

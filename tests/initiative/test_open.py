@@ -13,6 +13,15 @@ from initiative.models import Initiative, Role
 from initiative.tasks import expire_initiatives_task
 
 
+@pytest.fixture(autouse=True)
+def messages_in_english():
+    """The refusals are matched in English here; the Polish default is checked in test_api_initiatives."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.mark.django_db
 def test_new_draft_has_the_author_as_first_member_and_a_timeline(start_initiative, author):
     initiative = start_initiative(author)
