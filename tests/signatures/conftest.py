@@ -28,5 +28,5 @@ def supporter(**changes) -> dict:
 
 
 @pytest.fixture
-def sign_url(collecting_initiative):
+def sign_url(collecting_initiative):  # noqa: F811  (the fixture, imported above)
     return f"/api/v1/initiatives/{collecting_initiative.pk}/signatures/"

@@ -35,7 +35,9 @@ def test_sign_confirm_by_post_receipt_and_withdraw(
     assert (count.counted, count.unofficial) == (0, 1)
 
     withdraw = link_token("withdraw")
-    assert api_client.post("/api/v1/signatures/withdraw/", {"token": withdraw}, format="json").status_code == 200
+    assert (
+        api_client.post("/api/v1/signatures/withdraw/", {"token": withdraw}, format="json").status_code == 200
+    )
     assert support_count(collecting_initiative).unofficial == 0
     assert Signature.objects.get().status == "withdrawn"
 
@@ -48,7 +50,9 @@ def test_a_second_signature_gets_the_same_answer_and_a_notice(
         first = api_client.post(sign_url, supporter(), format="json")
         # The same person: other case, no diacritics, another e-mail address.
         second = api_client.post(
-            sign_url, supporter(first_names="JAN", last_name="kowalski", email="inny@example.org"), format="json"
+            sign_url,
+            supporter(first_names="JAN", last_name="kowalski", email="inny@example.org"),
+            format="json",
         )
     assert (first.status_code, first.json()) == (second.status_code, second.json())
     assert Signature.objects.count() == 1
@@ -104,14 +108,22 @@ def test_tokens_are_single_purpose(api_client, sign_url, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         api_client.post(sign_url, supporter(), format="json")
     confirm = link_token("confirm")
-    assert api_client.post("/api/v1/signatures/withdraw/", {"token": confirm}, format="json").status_code == 400
-    assert api_client.post("/api/v1/signatures/confirm/", {"token": confirm[:-2]}, format="json").status_code == 400
+    assert (
+        api_client.post("/api/v1/signatures/withdraw/", {"token": confirm}, format="json").status_code == 400
+    )
+    assert (
+        api_client.post("/api/v1/signatures/confirm/", {"token": confirm[:-2]}, format="json").status_code
+        == 400
+    )
 
 
 @pytest.mark.django_db
 def test_rate_limit_per_address_answers_429(api_client, sign_url, settings):
     settings.RATE_LIMITS = True
-    answers = [api_client.post(sign_url, supporter(last_name=f"Nowak{n}"), format="json").status_code for n in range(25)]
+    answers = [
+        api_client.post(sign_url, supporter(last_name=f"Nowak{n}"), format="json").status_code
+        for n in range(25)
+    ]
     assert 429 in answers and answers.index(429) == 20
 
 
