@@ -207,6 +207,10 @@ if not FIELD_ENCRYPTION_KEYS:
     FIELD_ENCRYPTION_KEYS = [
         base64.urlsafe_b64encode(hashlib.sha256(b"field-encryption:" + SECRET_KEY.encode()).digest()).decode()
     ]
+# Days supporters' personal data are kept after the council's outcome (or the initiative's withdrawal,
+# rejection or expiry, or the supporter's own withdrawal); then they are deleted, leaving counts and keyed
+# hashes (DESIGN.md §7). The privacy notice shown to supporters quotes this figure (docs/privacy.md).
+PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "90"))
 SEAL_P12_FILE = os.environ.get("SEAL_P12_FILE", "")
 SEAL_P12_PASSWORD = os.environ.get("SEAL_P12_PASSWORD", "")
 TSA_URL = os.environ.get("TSA_URL", "")

@@ -97,7 +97,7 @@ def signature_submit(
             entered_by=entered_by,
             evidence=evidence,
         )
-        if not _insert_once(signature, supersede_pending=confirmed_now):
+        if not _insert_once(signature):
             if method == SignatureMethod.EMAIL:
                 send_already_signed_task.delay_on_commit(
                     initiative_id, _notice_id(initiative_id, supporter.email)
@@ -112,19 +112,19 @@ def signature_submit(
     return SignOutcome(signature=signature, duplicate=False)
 
 
-def _insert_once(signature: Signature, *, supersede_pending: bool) -> bool:
-    """Insert unless the person already has a live signature; the unique index decides, not a prior read.
+def _insert_once(signature: Signature) -> bool:
+    """Insert unless the person already has a confirmed signature; the unique index decides, not a read.
 
-    A binding form (paper, e-signature) supersedes the same person's e-mail declaration that was never
-    confirmed, so an abandoned e-mail cannot keep them from signing properly.
+    A new signature supersedes the same person's e-mail declaration that was never confirmed (a mistyped
+    address, an expired link), so an abandoned e-mail cannot keep anyone from signing. Unconfirmed
+    declarations are never counted, so replacing one changes no count.
     """
     try:
         with transaction.atomic():
             signature.save(force_insert=True)
         return True
     except IntegrityError:
-        if not supersede_pending:
-            return False
+        pass
     stale = Signature.objects.select_for_update().filter(
         initiative_id=signature.initiative_id,
         identity_hash=signature.identity_hash,

@@ -48,6 +48,9 @@ def test_a_second_signature_gets_the_same_answer_and_a_notice(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         first = api_client.post(sign_url, supporter(), format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        api_client.post("/api/v1/signatures/confirm/", {"token": link_token("confirm")}, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
         # The same person: other case, no diacritics, another e-mail address.
         second = api_client.post(
             sign_url,
@@ -57,7 +60,7 @@ def test_a_second_signature_gets_the_same_answer_and_a_notice(
     assert (first.status_code, first.json()) == (second.status_code, second.json())
     assert Signature.objects.count() == 1
     assert mail.outbox[-1].to == ["inny@example.org"]
-    assert "already recorded" in mail.outbox[-1].body or "już" in mail.outbox[-1].body
+    assert "/signatures/confirm/" not in mail.outbox[-1].body
 
 
 @pytest.mark.django_db
@@ -137,3 +140,17 @@ def test_personal_data_are_encrypted_in_the_database(api_client, sign_url):
         row = cursor.fetchone()
     assert all(value.startswith("v1.") for value in row)
     assert "Kowalski" not in " ".join(row) and "1980" not in " ".join(row)
+
+
+@pytest.mark.django_db
+def test_an_unconfirmed_declaration_is_replaced_by_a_new_one(
+    api_client, sign_url, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        api_client.post(sign_url, supporter(email="literowka@example.org"), format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        api_client.post(sign_url, supporter(email="jan.kowalski@example.org"), format="json")
+    assert (
+        mail.outbox[-1].to == ["jan.kowalski@example.org"] and "/signatures/confirm/" in mail.outbox[-1].body
+    )
+    assert Signature.objects.get().email == "jan.kowalski@example.org"
