@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("municipalities.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("initiative.urls")),
+    path("", include("signatures.urls_paper")),
     path("", include("signatures.urls")),
     path("health/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,3 +1,5 @@
+import secrets
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -105,3 +107,47 @@ class PendingNotice(models.Model):
 
     def __str__(self) -> str:
         return f"notice {self.pk}"
+
+
+def paper_scan_path(instance: "PaperSheetScan", filename: str) -> str:
+    """A random name per stored file: the upload's own name (often a person's) is never used, and nobody
+    can guess another sheet's file."""
+    return f"paper-scans/{instance.initiative_id}/{secrets.token_urlsafe(32)}"
+
+
+class ScanType(models.TextChoices):
+    PDF = "application/pdf", "PDF"
+    JPEG = "image/jpeg", "JPEG"
+    PNG = "image/png", "PNG"
+
+
+class PaperSheetScan(models.Model):
+    """The scan of one returned paper sheet, matched to its rows by the sheet number printed on it.
+
+    One scan per sheet: uploading again replaces it while the initiative collects. The file holds
+    supporters' names, addresses and handwriting, so it is stored encrypted (signatures.paper); `sha256`
+    is of the scan as uploaded, for the packet's integrity appendix.
+    """
+
+    initiative = models.ForeignKey(
+        "initiative.Initiative", on_delete=models.PROTECT, related_name="paper_scans", db_index=False
+    )
+    sheet_number = models.PositiveIntegerField(_("sheet number"))
+    file = models.FileField(upload_to=paper_scan_path, max_length=200)
+    content_type = models.CharField(max_length=40, choices=ScanType)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sheet_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "sheet_number"], name="paper_scan_one_per_sheet"),
+            models.CheckConstraint(name="paper_scan_sheet_positive", condition=Q(sheet_number__gte=1)),
+            models.CheckConstraint(
+                name="paper_scan_known_type", condition=Q(content_type__in=[t.value for t in ScanType])
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"scan of sheet {self.sheet_number} ({self.initiative_id})"

@@ -1,0 +1,148 @@
+"""Scans of returned sheets: upload by sheet number, replace while collecting, refuse what is not a scan."""
+
+import hashlib
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from initiative.services import initiative_withdraw
+from signatures.models import PaperSheetScan
+from signatures.paper import SCAN_MAX_BYTES
+
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(64)
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(64) + b"\xff\xd9"
+
+
+@pytest.fixture
+def client() -> Client:
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Scans go to a directory of this test, through the same storage API S3 would serve."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
+    return tmp_path
+
+
+def stored_files(media) -> list:
+    return sorted(path for path in media.rglob("*") if path.is_file())
+
+
+@pytest.fixture
+def scans_url(collecting_initiative) -> str:
+    return f"/initiatives/{collecting_initiative.pk}/paper/scans/"
+
+
+def upload(client, url, content: bytes, *, sheet="1", name="skan.pdf", content_type="application/pdf"):
+    return client.post(
+        url, {"sheet_number": sheet, "file": SimpleUploadedFile(name, content, content_type=content_type)}
+    )
+
+
+@pytest.mark.django_db
+def test_a_member_uploads_a_scan_stored_encrypted_and_downloads_it(client, scans_url, author, media):
+    client.force_login(author)
+    response = upload(client, scans_url, PDF, sheet="4", name="Kowalski Jan.pdf")
+    assert response.status_code == 302 and response["Location"] == scans_url
+
+    scan = PaperSheetScan.objects.get()
+    assert (scan.sheet_number, scan.content_type, scan.uploaded_by) == (4, "application/pdf", author)
+    assert scan.sha256 == hashlib.sha256(PDF).hexdigest()
+    (stored,) = stored_files(media)
+    assert "Kowalski" not in str(stored) and len(stored.name) >= 40  # a random name, not the upload's
+    assert PDF not in stored.read_bytes() and b"%PDF" not in stored.read_bytes()  # encrypted at rest
+
+    page = client.get(scans_url).content.decode()
+    download_url = f"{scans_url}4/"
+    assert download_url in page
+    download = client.get(download_url)
+    assert download.status_code == 200 and download.content == PDF
+    assert download["Content-Type"] == "application/pdf"
+    assert (
+        download["Content-Disposition"].startswith("attachment;")
+        and "Kowalski" not in download["Content-Disposition"]
+    )
+
+
+@pytest.mark.django_db
+def test_uploading_a_sheet_again_replaces_its_scan(
+    client, scans_url, author, media, django_capture_on_commit_callbacks
+):
+    client.force_login(author)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, scans_url, PDF, sheet="2")
+        first_file = PaperSheetScan.objects.get().file.name
+        response = upload(client, scans_url, PNG, sheet="2", name="skan.png", content_type="image/png")
+    assert response.status_code == 302
+    scan = PaperSheetScan.objects.get()
+    assert scan.content_type == "image/png" and scan.sha256 == hashlib.sha256(PNG).hexdigest()
+    assert scan.file.name != first_file and not default_storage.exists(first_file)
+    assert len(stored_files(media)) == 1
+    assert client.get(f"{scans_url}2/").content == PNG
+
+    upload(client, scans_url, JPEG, sheet="3", name="skan.jpg", content_type="image/jpeg")
+    assert list(PaperSheetScan.objects.values_list("sheet_number", "content_type")) == [
+        (2, "image/png"),
+        (3, "image/jpeg"),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "name", "content_type", "message"),
+    [
+        (b"<html><script>alert(1)</script></html>", "skan.pdf", "application/pdf", "as a PDF, JPEG or PNG"),
+        (b"GIF89a" + bytes(32), "skan.png", "image/png", "as a PDF, JPEG or PNG"),
+        (b"MZ\x90\x00" + bytes(32), "skan.jpg", "image/jpeg", "as a PDF, JPEG or PNG"),
+        (b"%PDF-" + bytes(SCAN_MAX_BYTES), "duzy.pdf", "application/pdf", "larger than 20 MiB"),
+    ],
+)
+def test_what_is_not_a_scan_is_refused(
+    client, scans_url, author, media, content, name, content_type, message
+):
+    client.force_login(author)
+    response = upload(client, scans_url, content, name=name, content_type=content_type)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html and 'id="id_file_error"' in html
+    assert not PaperSheetScan.objects.exists()
+    assert stored_files(media) == []
+
+
+@pytest.mark.django_db
+def test_only_the_committee_uploads_and_downloads(client, scans_url, author, outsider, clerk_of_gliwice):
+    client.force_login(author)
+    upload(client, scans_url, PDF, sheet="1")
+    client.logout()
+    assert client.get(f"{scans_url}1/").status_code == 302  # sign in first
+    for person in (outsider, clerk_of_gliwice):  # clerks get the scans with the packet, not from here
+        client.force_login(person)
+        assert client.get(scans_url).status_code == 404
+        assert client.get(f"{scans_url}1/").status_code == 404
+        assert upload(client, scans_url, PNG, sheet="1").status_code == 404
+    assert PaperSheetScan.objects.get().content_type == "application/pdf"
+
+
+@pytest.mark.django_db
+def test_scans_are_not_changed_once_collection_has_ended(
+    client, scans_url, author, collecting_initiative, media
+):
+    client.force_login(author)
+    upload(client, scans_url, PDF, sheet="1")
+    initiative_withdraw(initiative_id=collecting_initiative.pk, actor=author)
+    response = upload(client, scans_url, PNG, sheet="1")
+    assert response.status_code == 302
+    assert "only while the initiative collects" in client.get(scans_url).content.decode()
+    assert PaperSheetScan.objects.get().content_type == "application/pdf"
+    assert len(stored_files(media)) == 1
+    assert client.get(f"{scans_url}1/").content == PDF  # the committee still reads what it uploaded
