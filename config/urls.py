@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("initiative.api_urls")),
     path("", include("signatures.api_urls")),
+    path("", include("signatures.api_esign_urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("", include("initiative.urls")),
     path("", include("signatures.urls_paper")),
     path("", include("signatures.urls")),
+    path("", include("signatures.urls_esign")),
     path("health/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
