@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from municipalities.models import SignatureMethod
 from personal_data.fields import EncryptedTextField
@@ -12,7 +13,7 @@ from personal_data.fields import EncryptedTextField
 class SignatureStatus(models.TextChoices):
     PENDING = "pending", _("waiting for confirmation")
     CONFIRMED = "confirmed", _("confirmed")
-    WITHDRAWN = "withdrawn", _("withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("signature status", "withdrawn")
 
 
 LIVE_STATUSES = (SignatureStatus.PENDING, SignatureStatus.CONFIRMED)
