@@ -37,6 +37,12 @@ def upload_url(initiative) -> str:
     return f"/api/v1/initiatives/{initiative.pk}/signatures/esigned/"
 
 
+@pytest.fixture(autouse=True)
+def answers_in_english(api_client):
+    """The refusals are matched in English here (Polish is the default; its catalogue is tested apart)."""
+    api_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def get_statement(api_client, initiative, **changes) -> bytes:
     response = api_client.post(statement_url(initiative), krakow_supporter(**changes), format="json")
     assert response.status_code == 200, response.content[:500]
