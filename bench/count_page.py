@@ -260,7 +260,9 @@ def print_tables(result: dict) -> None:
         f"PostgreSQL {db['server_version']} ({'embedded' if db['embedded'] else 'DATABASE_URL'}), "
         f"{result['machine']['nproc']} CPUs, {result['requests_per_phase']} requests per phase"
     )
-    rows = [("signatures", "request", "c", "req/s", "p50 ms", "p95 ms", "p99 ms", "err")]
+    rows = [
+        ("signatures", "request", "c", "req/s", "p50 ms", "p95 ms", "p99 ms", "err", "CPU ms/req guni/pg")
+    ]
     for size in result["sizes"]:
         for kind, phases in size["phases"].items():
             for phase in phases:
@@ -274,6 +276,14 @@ def print_tables(result: dict) -> None:
                         f"{phase['p95_ms']:.1f}",
                         f"{phase['p99_ms']:.1f}",
                         str(phase["errors"]),
+                        # Less sensitive than latency to other work on the machine: the cost of a request.
+                        " / ".join(
+                            "?" if cpu is None else f"{cpu:.1f}"
+                            for cpu in (
+                                phase["cpu_ms_per_request"]["gunicorn"],
+                                phase["cpu_ms_per_request"]["postgres_backends"],
+                            )
+                        ),
                     )
                 )
     print_rows(rows)

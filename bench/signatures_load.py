@@ -638,6 +638,17 @@ STAGES = [
 ]
 
 
+OUR_APPS = ("signatures/", "initiative/", "accounts/", "personal_data/", "municipalities/", "config/")
+
+
+def call_site_of(frames: list[str]) -> str:
+    """The innermost frame in our own code: which of our lines the time was spent under."""
+    for frame in reversed(frames):
+        if any(f"({app}" in frame for app in OUR_APPS):
+            return frame
+    return "(outside our code: gunicorn, middleware, DRF before the view)"
+
+
 def stage_of(frames: list[str]) -> str:
     for frame in reversed(frames):
         for name, markers in STAGES:
@@ -664,7 +675,7 @@ def sample_workers(py_spy: str, server, port, url, target, people, forms, args, 
             spy.wait(timeout=60)
         except subprocess.TimeoutExpired:
             spy.kill()
-        stages, leaves, total = Counter(), Counter(), 0
+        stages, sites, leaves, total = Counter(), Counter(), Counter(), 0
         with contextlib.suppress(FileNotFoundError):
             for line in out.read_text(encoding="utf-8").splitlines():
                 stack, _, count = line.rpartition(" ")
@@ -672,6 +683,7 @@ def sample_workers(py_spy: str, server, port, url, target, people, forms, args, 
                     continue
                 frames = stack.split(";")
                 stages[stage_of(frames)] += int(count)
+                sites[call_site_of(frames)] += int(count)
                 leaves[frames[-1]] += int(count)
                 total += int(count)
         gunicorn_ms = phase["cpu_ms_per_request"]["gunicorn"]
@@ -689,6 +701,11 @@ def sample_workers(py_spy: str, server, port, url, target, people, forms, args, 
             }
             if total
             else {},
+            "our_call_sites": [
+                [frame, round(100 * count / total, 1)] for frame, count in sites.most_common(12)
+            ]
+            if total
+            else [],
             "top_leaf_frames": [
                 [frame, round(100 * count / total, 1)] for frame, count in leaves.most_common(15)
             ]
@@ -826,6 +843,9 @@ def print_tables(result: dict) -> None:
         )
         for name, stage in sample["stages"].items():
             print(f"  {stage['percent']:5.1f} %  {stage['cpu_ms_per_request'] or 0:5.2f} ms  {name}")
+        print("  under which of our lines:")
+        for frame, percent in sample["our_call_sites"][:8]:
+            print(f"  {percent:5.1f} %  {frame}")
     for run in result["runs"]:
         for phase in run["phases"]:
             for failure in phase["failures"][:3]:
