@@ -9,6 +9,7 @@ connections, then stops gunicorn and drops the database, also on Ctrl-C. See ben
 """
 
 import argparse
+import base64
 import contextlib
 import csv
 import datetime
@@ -159,6 +160,7 @@ def server_environment(url: str, out_dir: Path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="config.settings",
         DEBUG="0",
         SECRET_KEY=secrets.token_hex(32),  # 64 characters, new for every run
+        FIELD_ENCRYPTION_KEYS=base64.urlsafe_b64encode(os.urandom(32)).decode(),  # required with DEBUG=0
         SECURE_SSL_REDIRECT="0",
         ALLOWED_HOSTS="127.0.0.1",
         RATE_LIMITS="off",
