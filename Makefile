@@ -9,7 +9,7 @@ PORT ?= 8000
 # Local work runs in debug mode (a development secret key and seal); production sets DEBUG=0 and secrets.
 export DEBUG ?= 1
 
-.PHONY: setup env run test lint format messages browser clean
+.PHONY: setup env run test lint format messages tools clean
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -36,15 +36,16 @@ setup: env
 run: setup
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-## browser: Debian's Chromium for the page tests (installed when missing and we may; else those tests skip)
-browser:
-	@if ! command -v chromium >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "installing Debian's chromium for the browser tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+## tools: Debian's Chromium for the page tests and poppler (pdfsig, pdftotext) for the PDF tests,
+## installed when missing and we may; else the tests that need them skip outside CI
+tools:
+	@if { ! command -v chromium || ! command -v pdfsig; } >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium and poppler-utils for the tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium poppler-utils >/dev/null; \
 	fi
 
 ## test: the whole suite against a real PostgreSQL
-test: setup browser
+test: setup tools
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: env

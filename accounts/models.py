@@ -3,6 +3,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -73,8 +74,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_operator(self) -> bool:
         return self.is_staff
 
-    @property
+    @cached_property
     def is_clerk(self) -> bool:
+        # Asked several times a request (the two-factor guards, the navigation): one query per loaded user.
         return self.clerk_memberships.exists()
 
     @property

@@ -356,27 +356,8 @@ def run_phase(
             reconnects.append(client.reconnects)
             client.close()
 
-    cpu_before, workers_before = cpu_seconds(server, url), worker_cpu_seconds(server)
-    machine_before = machine_cpu_ticks()
-    start = time.perf_counter()
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    try:
-        for thread in threads:
-            thread.join()
-    finally:
-        stop_event.set()
-    wall = time.perf_counter() - start
-    cpu_after, workers_after = cpu_seconds(server, url), worker_cpu_seconds(server)
-    machine_after = machine_cpu_ticks()
-
-    cpu_used = {
-        name: round(cpu_after[name] - cpu_before[name], 2)
-        if cpu_after[name] is not None and cpu_before[name] is not None
-        else None
-        for name in cpu_before
-    }
+    measured = run_measured(worker, concurrency, stop_event, server, url)
+    wall = measured["wall"]
     done = [i for i in range(total) if latencies[i] is not None]
     unexpected = [i for i in done if statuses[i] != schedule[i][2]]
     for i in unexpected[:20]:
@@ -399,18 +380,53 @@ def run_phase(
         "requests_per_second": round(len(done) / wall, 1) if wall else None,
         **summary([latencies[i] for i in done]),
         "reconnects": sum(reconnects),
-        "cpu_seconds": cpu_used,
-        "cpu_ms_per_request": {
-            name: round(seconds * 1000 / len(done), 2) if seconds is not None and done else None
-            for name, seconds in cpu_used.items()
+        **cpu_report(measured, len(done)),
+        "groups": groups,
+        "failures": failures[:20],
+    }
+
+
+def run_measured(worker, concurrency: int, stop_event: threading.Event, server, url: str) -> dict:
+    """Run `concurrency` threads of `worker` to their end: the wall time and the CPU each party used."""
+    cpu_before, workers_before = cpu_seconds(server, url), worker_cpu_seconds(server)
+    machine_before = machine_cpu_ticks()
+    start = time.perf_counter()
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            thread.join()
+    finally:
+        stop_event.set()
+    wall = time.perf_counter() - start
+    cpu_after, workers_after = cpu_seconds(server, url), worker_cpu_seconds(server)
+    return {
+        "wall": wall,
+        "cpu_seconds": {
+            name: round(cpu_after[name] - cpu_before[name], 2)
+            if cpu_after[name] is not None and cpu_before[name] is not None
+            else None
+            for name in cpu_before
         },
-        "machine_cpu_percent": machine_cpu_percent(machine_before, machine_after),
+        "machine_cpu_percent": machine_cpu_percent(machine_before, machine_cpu_ticks()),
         # Keep-alive connections stay with the worker that accepted them: an uneven split shows here.
         "cpu_seconds_by_gunicorn_worker": sorted(
             round(workers_after[pid] - workers_before.get(pid, 0), 2) for pid in workers_after
         ),
-        "groups": groups,
-        "failures": failures[:20],
+    }
+
+
+def cpu_report(measured: dict, requests: int) -> dict:
+    """The CPU part of a phase's result, per party and per request."""
+    return {
+        "cpu_seconds": measured["cpu_seconds"],
+        "cpu_ms_per_request": {
+            name: round(seconds * 1000 / requests, 2) if seconds is not None and requests else None
+            for name, seconds in measured["cpu_seconds"].items()
+        },
+        "machine_cpu_percent": measured["machine_cpu_percent"],
+        "cpu_seconds_by_gunicorn_worker": measured["cpu_seconds_by_gunicorn_worker"],
     }
 
 

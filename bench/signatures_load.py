@@ -38,32 +38,16 @@ import psycopg
 from harness import OUT_DIR, fresh_database, machine_facts, server_facts
 from search_load import (
     REQUEST_TIMEOUT,
-    cpu_seconds,
+    cpu_report,
     free_port,
     gunicorn,
-    machine_cpu_percent,
-    machine_cpu_ticks,
     print_rows,
+    run_measured,
     server_environment,
     summary,
     wait_until_healthy,
-    worker_cpu_seconds,
 )
 
-# Gliwice's rules (II/25/2018) as an amendment accepting e-mail declarations besides paper would make them:
-# the demo's collecting initiative opens under these, so both forms are counted.
-GLIWICE_WITH_EMAIL = {
-    "teryt": "2466011",
-    "resolution": "II/25/2018",
-    "adopted_on": "2018-12-13",
-    "committee_min": 5,
-    "representative": "optional",
-    "identifier": "birth_date",
-    "signature_methods": ["paper", "email"],
-    "collection_days": None,
-    "verification_days": None,
-    "supplement_days": None,
-}
 REPRESENTATIVE = "anna.nowak@example.org"  # the demo committee's representative types the paper rows
 FIRST_NAMES = ["Anna", "Łukasz", "Zofia", "Grzegorz", "Bożena", "Michał", "Żaneta", "Piotr"]
 LETTERS = "abcdefghijklmnoprstuwyz"
@@ -217,12 +201,15 @@ def prepare(env: dict[str, str]) -> dict:
     from initiative.demo import seed_initiatives
     from initiative.models import Initiative
     from legal_templates.services import templates_load
-    from municipalities.demo import seed_municipalities
+    from municipalities.demo import demo_rules_amended, seed_municipalities
     from municipalities.local_rules import local_rules_import
 
     call_command("migrate", "--noinput", verbosity=0)
     seed_municipalities()
-    local_rules_import([GLIWICE_WITH_EMAIL])  # before the demo initiative opens and freezes its rules
+    # Gliwice's rules (II/25/2018) as an amendment accepting e-mail declarations besides paper would make
+    # them: the demo's collecting initiative opens under these (before it freezes its rules), so both
+    # forms are counted.
+    local_rules_import([demo_rules_amended("2466011", signature_methods=["paper", "email"])])
     templates_load()
     seed_initiatives()
     initiative = Initiative.objects.get(status="collecting", municipality__teryt="2466011")
@@ -398,27 +385,9 @@ def run_phase(port, requests, concurrency: int, server, url: str, deadline: floa
             poster.close()
 
     queued_before = queued_tasks(broker)
-    cpu_before, workers_before = cpu_seconds(server, url), worker_cpu_seconds(server)
     redis_before = process_cpu(broker["pid"]) if broker else None
-    machine_before = machine_cpu_ticks()
-    start = time.perf_counter()
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    try:
-        for thread in threads:
-            thread.join()
-    finally:
-        stop_event.set()
-    wall = time.perf_counter() - start
-    cpu_after, workers_after = cpu_seconds(server, url), worker_cpu_seconds(server)
-    machine_after = machine_cpu_ticks()
-    cpu_used = {
-        name: round(cpu_after[name] - cpu_before[name], 2)
-        if cpu_after[name] is not None and cpu_before[name] is not None
-        else None
-        for name in cpu_before
-    }
+    measured = run_measured(worker, concurrency, stop_event, server, url)
+    wall, cpu_used = measured["wall"], measured["cpu_seconds"]
     if broker:
         cpu_used["redis"] = round(process_cpu(broker["pid"]) - redis_before, 2)
 
@@ -437,15 +406,7 @@ def run_phase(port, requests, concurrency: int, server, url: str, deadline: floa
         **summary([latencies[i] for i in done]),
         "reconnects": sum(reconnects),
         "tasks_queued": None if broker is None else queued_tasks(broker) - queued_before,
-        "cpu_seconds": cpu_used,
-        "cpu_ms_per_request": {
-            name: round(seconds * 1000 / len(done), 2) if seconds is not None and done else None
-            for name, seconds in cpu_used.items()
-        },
-        "machine_cpu_percent": machine_cpu_percent(machine_before, machine_after),
-        "cpu_seconds_by_gunicorn_worker": sorted(
-            round(workers_after[pid] - workers_before.get(pid, 0), 2) for pid in workers_after
-        ),
+        **cpu_report(measured, len(done)),
         "failures": failures[:20],
     }
 

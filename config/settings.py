@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -193,6 +194,18 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE = {
     # Collection windows end at midnight, Warsaw time: a run every 15 minutes closes them promptly.
     "expire-initiatives": {"task": "initiative.tasks.expire_initiatives_task", "schedule": 15 * 60},
+    # Packets that failed or were lost with their worker are ordered again.
+    "reorder-packets": {"task": "initiative.tasks.reorder_packets_task", "schedule": 60 * 60},
+    # Reminders of the 3-month deadline go out once a day, on the morning's run; each is sent once.
+    "remind-deadlines": {
+        "task": "initiative.tasks.remind_deadlines_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Deletion after the retention periods: daily, at night; each initiative's deletion is idempotent.
+    "delete-personal-data": {
+        "task": "initiative.tasks.delete_personal_data_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # Secrets for later capabilities, read here so that every variable has one home.
@@ -211,8 +224,14 @@ if not FIELD_ENCRYPTION_KEYS:
 # rejection or expiry, or the supporter's own withdrawal); then they are deleted, leaving counts and keyed
 # hashes (DESIGN.md §7). The privacy notice shown to supporters quotes this figure (docs/privacy.md).
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "90"))
+# Days the platform keeps a packet's file after the initiative ends, unless the council sets its own
+# (Unit.packet_retention_days); the checksums stay.
+PACKET_RETENTION_DAYS = int(os.environ.get("PACKET_RETENTION_DAYS", "365"))
+# The platform's sealing key for packets (PKCS#12). Unset in debug: a development seal is made under VAR_DIR.
 SEAL_P12_FILE = os.environ.get("SEAL_P12_FILE", "")
 SEAL_P12_PASSWORD = os.environ.get("SEAL_P12_PASSWORD", "")
+# Roots trusted when checking a packet's seal (PEM bundle); unset: the root of the platform's own seal chain.
+SEAL_TRUST_ROOTS = os.environ.get("SEAL_TRUST_ROOTS", "")
 TSA_URL = os.environ.get("TSA_URL", "")
 SIGNATURE_TRUST_ROOTS = os.environ.get("SIGNATURE_TRUST_ROOTS", "")
 RATE_LIMITS = os.environ.get("RATE_LIMITS", "on").strip().lower() != "off"

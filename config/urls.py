@@ -16,6 +16,10 @@ api_v1 = [
     path("", include("initiative.api_urls")),
     path("", include("signatures.api_urls")),
     path("", include("signatures.api_esign_urls")),
+    path("", include("initiative.packet.api_urls")),
+    path("", include("initiative.packet.api_verify_urls")),
+    path("", include("initiative.api_clerk_urls")),
+    path("", include("signatures.api_clerk_urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +30,9 @@ urlpatterns = [
     path("", include("signatures.urls_paper")),
     path("", include("signatures.urls")),
     path("", include("signatures.urls_esign")),
+    path("", include("initiative.packet.urls_verify")),
+    path("", include("initiative.urls_clerk")),
+    path("", include("signatures.urls_clerk")),
     path("health/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),

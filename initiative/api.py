@@ -6,7 +6,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from initiative import committee, services
+from initiative import committee, filing, services
 from initiative.errors import NotVisible
 from initiative.models import Initiative
 from initiative.selectors import initiative_visible, initiatives_public
@@ -103,6 +103,15 @@ class InitiativeOpenApi(APIView):
     @extend_schema(request=None, responses=InitiativeOutSerializer)
     def post(self, request, initiative_id: int):
         services.initiative_open(initiative_id=initiative_id, actor=request.user)
+        return _output(initiative_id, request.user)
+
+
+class InitiativeSubmitApi(APIView):
+    """The committee files the initiative with the council once the threshold is reached (409 before)."""
+
+    @extend_schema(request=None, responses=InitiativeOutSerializer)
+    def post(self, request, initiative_id: int):
+        filing.initiative_submit(initiative_id=initiative_id, actor=request.user)
         return _output(initiative_id, request.user)
 
 

@@ -9,6 +9,11 @@ urlpatterns = [
         "initiatives/<int:initiative_id>/open/", api.InitiativeOpenApi.as_view(), name="api-initiative-open"
     ),
     path(
+        "initiatives/<int:initiative_id>/submit/",
+        api.InitiativeSubmitApi.as_view(),
+        name="api-initiative-submit",
+    ),
+    path(
         "initiatives/<int:initiative_id>/withdraw/",
         api.InitiativeWithdrawApi.as_view(),
         name="api-initiative-withdraw",

@@ -1,4 +1,5 @@
-"""Demo initiatives: one collecting in Gliwice and one draft in Kraków, with demo committee members.
+"""Demo initiatives: one collecting in Gliwice, a draft, and one filed in Irządze with its sealed packet
+(100 invented supporters on paper, the threshold of a gmina of 2,579), with demo committee members.
 
 Demo people have addresses at example.org and no usable password: they cannot sign in. To act as a
 committee, sign up in the running platform (in debug, e-mails are printed to the console).
@@ -29,11 +30,12 @@ def _person(email: str, full_name: str) -> User:
     return user
 
 
-def _demo_initiative(*, teryt: str, slug: str, open_it: bool) -> None:
+def demo_initiative(*, teryt: str, slug: str, open_it: bool) -> Initiative | None:
+    """The demo initiative, or None when it exists already (seeding is idempotent)."""
     template = LegalTemplate.objects.get(slug=slug)
     unit = Unit.objects.get(teryt=teryt)
     if Initiative.objects.filter(municipality=unit, template_version__template=template).exists():
-        return
+        return None
     version = template.versions.order_by("-version").first()
     people = [(_person(email, name), name, role) for email, name, role in DEMO_PEOPLE]
     author, author_name, author_role = people[0]
@@ -56,10 +58,51 @@ def _demo_initiative(*, teryt: str, slug: str, open_it: bool) -> None:
             token=invitation_token(invitation.pk), user=user, full_name=name, address=address, role=role
         )
     if open_it:
-        services.initiative_open(initiative_id=initiative.pk, actor=author)
+        initiative = services.initiative_open(initiative_id=initiative.pk, actor=author)
+    return initiative
+
+
+FIRST_NAMES = [
+    "Anna",
+    "Jan",
+    "Zofia",
+    "Łukasz",
+    "Małgorzata",
+    "Józef",
+    "Grażyna",
+    "Stanisław",
+    "Ewa",
+    "Żaneta",
+]
+LAST_NAMES = ["Nowak", "Wiśniewska", "Wójcik", "Kowalczyk", "Zieliński", "Szymańska", "Woźniak", "Dąbrowski"]
+
+
+def _demo_filing(*, teryt: str, slug: str) -> None:
+    """A collection that reached its threshold, filed: the council office's side has something to show.
+    The supporters are invented (names combined from lists, no real person), typed in as paper rows."""
+    from initiative.filing import initiative_submit
+    from signatures.paper import paper_row_enter
+
+    initiative = demo_initiative(teryt=teryt, slug=slug, open_it=True)
+    if initiative is None:
+        return
+    typist = initiative.created_by
+    for number in range(initiative.signature_threshold):
+        row = {
+            "first_names": FIRST_NAMES[number % len(FIRST_NAMES)],
+            "last_name": LAST_NAMES[number // len(FIRST_NAMES) % len(LAST_NAMES)],
+            "address": f"ul. Demonstracyjna {number + 1}, 42-425 Irządze",
+            "birth_date": f"19{40 + number % 60:02d}-{1 + number % 12:02d}-{1 + number // 12:02d}",
+            "citizenship": "PL",
+            "declaration": True,
+            "privacy_notice": True,
+        }
+        paper_row_enter(initiative_id=initiative.pk, actor=typist, data=row, sheet_number=1 + number // 10)
+    initiative_submit(initiative_id=initiative.pk, actor=typist)  # the packet is built once this commits
 
 
 def seed_initiatives() -> None:
     with transaction.atomic():
-        _demo_initiative(teryt="2466011", slug="nazwa-ulicy", open_it=True)
-        _demo_initiative(teryt="2466011", slug="rada-seniorow", open_it=False)
+        demo_initiative(teryt="2466011", slug="nazwa-ulicy", open_it=True)
+        demo_initiative(teryt="2466011", slug="rada-seniorow", open_it=False)
+        _demo_filing(teryt="2416032", slug="nazwa-ulicy")

@@ -1,12 +1,18 @@
-"""E-mails of the initiative's core: the committee invitation and the notice to the council chair."""
+"""E-mails of the initiative: the committee invitation, the notice to the council chair, the committee's
+notices of the council's decisions, and the clerks' deadline reminders.
 
+All go out in Polish (settings.LANGUAGE_CODE), one message per recipient, and carry no supporter's data.
+"""
+
+import datetime
 import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
+from initiative.lifecycle import Action
 from initiative.models import CommitteeInvitation, Initiative
 from initiative.tokens import invitation_token
 
@@ -40,3 +46,60 @@ def send_council_chair_notice(initiative: Initiative) -> bool:
     link = f"{settings.SITE_URL}/initiatives/{initiative.pk}/"
     _send("council_chair_notice", {"initiative": initiative, "link": link}, [address])
     return True
+
+
+def last_day(window_end: datetime.datetime | None) -> datetime.date | None:
+    """The last Warsaw calendar day of a window that ends at the midnight after it (models.collection_end)."""
+    if window_end is None:
+        return None
+    return (timezone.localtime(window_end) - datetime.timedelta(microseconds=1)).date()
+
+
+# The committee's notices of the council's decisions: the action (as given to notify_committee_task) and
+# its template's name. The packet's own "ready" notice is initiative.packet.emails.
+COMMITTEE_NOTICES = {
+    Action.START_VERIFICATION: "decision_start_verification",
+    Action.ACCEPT: "decision_accept",
+    Action.REQUEST_SUPPLEMENT: "decision_request_supplement",
+    Action.REJECT: "decision_reject",
+    Action.RECORD_OUTCOME: "decision_record_outcome",
+}
+
+
+def send_committee_notice(initiative_id: int, action: str) -> int:
+    """Tell every active member of the committee what the council decided, one message each. Returns how
+    many were sent."""
+    template = COMMITTEE_NOTICES.get(action)
+    if template is None:
+        raise ValueError(f"no committee notice for the action {action!r}")
+    initiative = Initiative.objects.select_related("municipality").get(pk=initiative_id)
+    change = initiative.status_changes.filter(action=action).order_by("-at", "-pk").first()
+    context = {
+        "initiative": initiative,
+        "change": change,
+        "reasons": change.reason if change else "",
+        "link": f"{settings.SITE_URL}/initiatives/{initiative.pk}/manage/",
+        "public_link": f"{settings.SITE_URL}/initiatives/{initiative.pk}/",
+        "last_collection_day": last_day(initiative.collection_ends_at),
+    }
+    recipients = list(
+        initiative.committee_members.filter(left_at__isnull=True)
+        .order_by("joined_at", "pk")
+        .values_list("user__email", flat=True)
+    )
+    for address in recipients:
+        _send(template, context, [address])
+    return len(recipients)
+
+
+def send_deadline_reminder(initiative: Initiative, *, days_left: int, recipients: list[str]) -> int:
+    """Remind the council's clerks that the 3-month term (art. 41a ust. 3 u.s.g.) is running out.
+    One message per clerk; returns how many were sent."""
+    context = {
+        "initiative": initiative,
+        "days_left": days_left,
+        "link": f"{settings.SITE_URL}/clerk/initiatives/{initiative.pk}/",
+    }
+    for address in recipients:
+        _send("deadline_reminder", context, [address])
+    return len(recipients)

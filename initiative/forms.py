@@ -103,3 +103,44 @@ class WithdrawForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+# The clerk's decision forms (initiative.decisions holds the rules: required reasons, the session's dates).
+
+
+class AcceptForm(forms.Form):
+    session_date = forms.DateField(
+        label=_("Date of the council's session that takes the draft"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class SupplementForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Note to the committee (optional, shown on the timeline)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RejectForm(forms.Form):
+    reasons = forms.CharField(
+        label=_("Reasons for the rejection (shown on the timeline and sent to the committee)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "required": True, "aria-required": "true"}),
+    )
+
+
+OUTCOME_CHOICES = [
+    ("adopted", _("The council adopted the resolution")),
+    ("not_adopted", _("The council did not adopt the resolution")),
+]
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("The council's outcome"), choices=OUTCOME_CHOICES, widget=forms.RadioSelect
+    )
+    resolution_number = forms.CharField(
+        label=_("Number of the adopted resolution (for example XII/150/2026)"), required=False, max_length=100
+    )

@@ -1,4 +1,5 @@
 import datetime
+import secrets
 
 from django.conf import settings
 from django.db import models, transaction
@@ -8,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from initiative.errors import TransitionRefused
-from initiative.lifecycle import TRANSITIONS, Action, Status
+from initiative.lifecycle import FINISHED_STATES, TRANSITIONS, Action, Status
 from personal_data.fields import EncryptedTextField
 
 
@@ -45,6 +46,14 @@ class Initiative(models.Model):
     consideration_deadline = models.DateField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     expired_at = models.DateTimeField(null=True, blank=True)
+
+    # The council's side (DESIGN.md §6). One supplement period at most: set when the clerk asks for it.
+    supplement_requested_at = models.DateTimeField(null=True, blank=True)
+    session_date = models.DateField(_("session date"), null=True, blank=True)
+    outcome_resolution_number = models.CharField(_("resolution number"), max_length=100, blank=True)
+    # When the initiative reached a final state; personal data are deleted a set time after (DESIGN.md §7).
+    finished_at = models.DateTimeField(null=True, blank=True)
+    personal_data_deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("initiative")
@@ -88,6 +97,8 @@ class Initiative(models.Model):
             )
         previous = self.status
         self.status = target
+        if target in FINISHED_STATES:
+            stamps.setdefault("finished_at", timezone.now())
         for field, value in stamps.items():
             setattr(self, field, value)
         self.save(update_fields=["status", "updated_at", *stamps])
@@ -114,6 +125,75 @@ class StatusChange(models.Model):
         return f"{self.initiative_id}: {self.from_status or '∅'} → {self.to_status}"
 
 
+class PacketStatus(models.TextChoices):
+    BUILDING = "building", _("being prepared")
+    READY = "ready", _("ready")
+    FAILED = "failed", _("failed")
+
+
+def packet_path(instance: "Packet", filename: str) -> str:
+    return f"packets/{instance.initiative_id}/{secrets.token_urlsafe(24)}.pdf"
+
+
+class Packet(models.Model):
+    """One version of the sealed PDF filed with the council (DESIGN.md §5).
+
+    Filing creates version 1; a supplement period ends in version 2. The row exists from the moment of
+    filing, so a task that runs twice finds it and builds one file. Checksums outlive the file, which
+    follows the council's retention setting.
+    """
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="packets")
+    version = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=PacketStatus, default=PacketStatus.BUILDING)
+    file = models.FileField(upload_to=packet_path, max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    merkle_root = models.CharField(max_length=64, blank=True)
+    records = models.PositiveIntegerField(null=True, blank=True)  # signature records listed in it
+    size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    file_deleted_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=200, blank=True)  # the exception's type only, never data
+
+    class Meta:
+        ordering = ["initiative", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "version"], name="packet_one_per_version"),
+            models.CheckConstraint(
+                name="packet_ready_has_checksums",
+                condition=~Q(status="ready")
+                | (~Q(sha256="") & ~Q(merkle_root="") & Q(ready_at__isnull=False)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"packet v{self.version} of {self.initiative_id} ({self.status})"
+
+
+class DeadlineReminder(models.Model):
+    """A reminder sent to the council's clerks before the 3-month deadline (art. 41a ust. 3 u.s.g.).
+
+    Unique per deadline and lead time, so the daily task may run any number of times and each reminder
+    goes once; a new deadline (after a supplement) gets its own reminders.
+    """
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="deadline_reminders")
+    deadline = models.DateField()
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "deadline", "days_before"], name="deadline_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id}: {self.days_before} days before {self.deadline}"
+
+
 class Role(models.TextChoices):
     MEMBER = "member", _("member")
     REPRESENTATIVE = "representative", _("representative (pełnomocnik)")
@@ -138,6 +218,8 @@ class CommitteeMember(models.Model):
     declared_at = models.DateTimeField(null=True, blank=True)
     joined_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
+    # The declaration's name and address are erased with the supporters' data after the retention period.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["joined_at", "pk"]
@@ -156,7 +238,9 @@ class CommitteeMember(models.Model):
             ),
             models.CheckConstraint(
                 name="committee_declaration_complete",
-                condition=Q(declared_at__isnull=True) | (~Q(full_name="") & ~Q(address="")),
+                condition=Q(declared_at__isnull=True)
+                | Q(erased_at__isnull=False)
+                | (~Q(full_name="") & ~Q(address="")),
             ),
         ]
 

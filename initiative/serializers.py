@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from initiative.lifecycle import Status
@@ -14,6 +15,8 @@ class TimelineEntrySerializer(serializers.Serializer):
     status = serializers.CharField(source="to_status")
     action = serializers.CharField()
     at = serializers.DateTimeField()
+    # Public like the rest of the timeline: a withdrawal's or a rejection's reasons, a supplement's note.
+    reason = serializers.CharField()
 
 
 class CommitteeMemberOutSerializer(serializers.Serializer):
@@ -23,9 +26,13 @@ class CommitteeMemberOutSerializer(serializers.Serializer):
     full_name = serializers.CharField()
     role = serializers.CharField()
     declared = serializers.SerializerMethodField()
+    erased = serializers.SerializerMethodField(help_text="The name was deleted under the retention rules.")
 
     def get_declared(self, member) -> bool:
         return member.declared_at is not None
+
+    def get_erased(self, member) -> bool:
+        return member.erased_at is not None
 
 
 class FindingSerializer(serializers.Serializer):
@@ -127,3 +134,101 @@ class DeclarationSerializer(serializers.Serializer):
 
 class InvitationAcceptSerializer(DeclarationSerializer):
     token = serializers.CharField(max_length=500)
+
+
+class PacketOutSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    status = serializers.CharField()
+    sha256 = serializers.CharField()
+    merkle_root = serializers.CharField()
+    records = serializers.IntegerField(allow_null=True)
+    size_bytes = serializers.IntegerField(allow_null=True)
+    ready_at = serializers.DateTimeField(allow_null=True)
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, packet) -> str | None:
+        if packet.status != "ready" or packet.file_deleted_at is not None:
+            return None
+        return f"/api/v1/initiatives/{packet.initiative_id}/packet.pdf?version={packet.version}"
+
+
+class VerificationCountsSerializer(serializers.Serializer):
+    valid = serializers.IntegerField()
+    invalid = serializers.IntegerField()
+    unchecked = serializers.IntegerField()
+    total = serializers.IntegerField()
+    threshold = serializers.IntegerField()
+    threshold_met = serializers.BooleanField()
+
+
+class ClerkInitiativeOutSerializer(InitiativeOutSerializer):
+    """What a clerk of the council sees: the public fields, the verification counts, the term and the
+    packet versions. The context carries the clerk's views (`clerk_views`: id → ClerkView)."""
+
+    days_left = serializers.SerializerMethodField()
+    verification = serializers.SerializerMethodField()
+    packet_status = serializers.SerializerMethodField()
+    packets = serializers.SerializerMethodField()
+    supplement_available = serializers.SerializerMethodField()
+
+    class Meta(InitiativeOutSerializer.Meta):
+        fields = [
+            *InitiativeOutSerializer.Meta.fields,
+            "days_left",
+            "verification",
+            "packet_status",
+            "packets",
+            "population_used",
+            "population_as_of_used",
+            "population_source_used",
+            "supplement_requested_at",
+            "supplement_available",
+            "session_date",
+            "outcome_resolution_number",
+            "finished_at",
+        ]
+
+    def _view(self, initiative: Initiative):
+        return self.context["clerk_views"][initiative.pk]
+
+    def get_days_left(self, initiative: Initiative) -> int | None:
+        return self._view(initiative).days_left
+
+    @extend_schema_field(VerificationCountsSerializer)
+    def get_verification(self, initiative: Initiative) -> dict:
+        return VerificationCountsSerializer(self._view(initiative).counts).data
+
+    def get_packet_status(self, initiative: Initiative) -> str | None:
+        latest = self._view(initiative).latest_packet
+        return latest.status if latest else None
+
+    @extend_schema_field(PacketOutSerializer(many=True))
+    def get_packets(self, initiative: Initiative) -> list[dict]:
+        return PacketOutSerializer(self._view(initiative).packets, many=True).data
+
+    def get_supplement_available(self, initiative: Initiative) -> bool:
+        return self._view(initiative).supplement_available
+
+
+class ClerkAcceptOutSerializer(ClerkInitiativeOutSerializer):
+    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta(ClerkInitiativeOutSerializer.Meta):
+        fields = [*ClerkInitiativeOutSerializer.Meta.fields, "warnings"]
+
+
+class AcceptSerializer(serializers.Serializer):
+    session_date = serializers.DateField(help_text="The day of the council's session (YYYY-MM-DD)")
+
+
+class SupplementSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RejectSerializer(serializers.Serializer):
+    reasons = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class OutcomeSerializer(serializers.Serializer):
+    outcome = serializers.CharField(help_text='"adopted" or "not_adopted"')
+    resolution_number = serializers.CharField(required=False, allow_blank=True, default="")

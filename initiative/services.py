@@ -1,6 +1,7 @@
 """Use cases of an initiative in draft and collection: create, edit, open, withdraw, expire.
 
-Filing and the clerk's decisions come with the filing modules; the transition table holds them all.
+Filing is in initiative.filing, the council's decisions in initiative.decisions; the transition table
+(initiative.lifecycle) holds them all.
 """
 
 from django.db import transaction
@@ -162,13 +163,18 @@ def initiative_expire(*, initiative_id: int) -> Initiative:
         now = timezone.now()
         if initiative.collection_ends_at is None or initiative.collection_ends_at > now:
             raise TransitionRefused(_("The collection window has not ended."))
+        if initiative.supplement_requested_at is not None:
+            raise TransitionRefused(_("A supplement period ends in filing, not expiry."))
         initiative.transition(Action.EXPIRE, actor=None, expired_at=now)
     return initiative
 
 
 def initiatives_expire_due() -> int:
-    """Expire every initiative whose window has ended; each in its own transaction. Returns how many."""
-    due = Initiative.objects.filter(status=Status.COLLECTING, collection_ends_at__lte=timezone.now())
+    """Expire every first collection whose window has ended, each in its own transaction; a supplement
+    period ends in filing instead (initiative.filing). Returns how many expired."""
+    due = Initiative.objects.filter(
+        status=Status.COLLECTING, collection_ends_at__lte=timezone.now(), supplement_requested_at__isnull=True
+    )
     expired = 0
     for initiative_id in due.values_list("pk", flat=True):
         try:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("initiatives/<int:initiative_id>/manage/", views.initiative_manage, name="initiative-manage"),
     path("initiatives/<int:initiative_id>/edit/", views.initiative_edit, name="initiative-edit"),
     path("initiatives/<int:initiative_id>/open/", views.initiative_open_view, name="initiative-open"),
+    path("initiatives/<int:initiative_id>/submit/", views.initiative_submit_view, name="initiative-submit"),
     path(
         "initiatives/<int:initiative_id>/withdraw/",
         views.initiative_withdraw_view,

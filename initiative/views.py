@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from initiative import committee, services
+from initiative import committee, filing, services
 from initiative.committee import active_seat
 from initiative.errors import DomainError, InvalidInput, NotVisible, TransitionRefused
 from initiative.forms import DeclarationForm, DraftForm, InvitationForm, WithdrawForm
@@ -116,6 +116,7 @@ def initiative_manage(request, initiative_id: int):
     seat = active_seat(initiative, request.user)
     draft = services.initiative_draft(initiative)
     is_draft = initiative.status == Status.DRAFT
+    count = support_count(initiative) if initiative.status == Status.COLLECTING else None
     return render(
         request,
         "initiative/manage.html",
@@ -138,6 +139,9 @@ def initiative_manage(request, initiative_id: int):
             ),
             "withdraw_form": WithdrawForm(),
             "can_remove": seat.role == "representative" or initiative.created_by_id == request.user.pk,
+            "count": count,
+            "can_file": count is not None and count.counted >= initiative.signature_threshold,
+            "packets": initiative.packets.order_by("-version"),
         },
     )
 
@@ -202,6 +206,20 @@ def initiative_open_view(request, initiative_id: int):
         initiative_id,
         lambda: services.initiative_open(initiative_id=initiative_id, actor=request.user),
         _("Collection of signatures is open. The council chair has been notified."),
+    )
+
+
+@login_required
+@require_POST
+def initiative_submit_view(request, initiative_id: int):
+    return _run(
+        request,
+        initiative_id,
+        lambda: filing.initiative_submit(initiative_id=initiative_id, actor=request.user),
+        _(
+            "The initiative is filed with the council. The sealed packet is being prepared; the council "
+            "chair and the committee get an e-mail when it is ready."
+        ),
     )
 
 

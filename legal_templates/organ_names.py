@@ -8,6 +8,7 @@ in the nominative; the rest is derived here, in one place.
 
 import dataclasses
 
+from municipalities.council_names import adjective_genitive
 from municipalities.levels import CITY_WITH_POWIAT_RIGHTS_KINDS, Level
 from municipalities.models import Unit
 
@@ -57,17 +58,6 @@ def council_genitive(council_name: str) -> str:
     if len(words) > 1 and words[1] in ("Miejska", "miejska", "Gminna", "gminna"):
         words[1] = _GENITIVE_WORDS[words[1]]
     return " ".join(words)
-
-
-def adjective_genitive(adjective: str) -> str:
-    """A GUS adjective name in the genitive, capitalised: 'śląskie' -> 'Śląskiego', 'tarnogórski' ->
-    'Tarnogórskiego', 'kujawsko-pomorskie' -> 'Kujawsko-Pomorskiego'."""
-    word = adjective.strip().lower()
-    if word.endswith(("e", "y")):
-        word = word[:-1] + "ego"
-    elif word.endswith("i"):
-        word += "ego"
-    return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
 
 
 def voivodeship_of(unit: Unit) -> Unit | None:

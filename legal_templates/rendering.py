@@ -21,6 +21,7 @@ from typing import Any
 
 from django.template import Context, Engine, Template
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from legal_templates.fields import (
@@ -266,6 +267,18 @@ def split_paragraphs(text: str) -> list[tuple[str, ...]]:
 def format_date(value: datetime.date) -> str:
     """'2026-03-05' -> '5 marca 2026' (the draft adds 'r.' where Polish usage wants it)."""
     return f"{value.day} {MONTHS_GENITIVE[value.month - 1]} {value.year}"
+
+
+def polish_date(value: datetime.date | datetime.datetime | str | None) -> str:
+    """'13 grudnia 2018 r.' as documents write a date; a datetime as its Warsaw calendar day, an ISO
+    string parsed, nothing as ""."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.date.fromisoformat(value)
+    if isinstance(value, datetime.datetime):
+        value = timezone.localdate(value)
+    return f"{format_date(value)} r."
 
 
 def format_money(value: Decimal) -> str:

@@ -20,6 +20,7 @@ class UnitAdmin(admin.ModelAdmin):
         "population",
         "population_as_of",
         "population_source",
+        "packet_retention_days",
     ]
 
 

@@ -8,23 +8,24 @@ never overwrite it.
 from municipalities.levels import Level
 
 
-def _genitive_of_adjective(adjective: str) -> str:
-    """The genitive of a GUS adjective name: 'śląskie' -> 'Śląskiego', 'będziński' -> 'Będzińskiego'."""
-    word = adjective.lower()
-    if word.endswith(("i", "y")):
-        word = (word[:-1] + "ego") if word.endswith("y") else word + "ego"
-    elif word.endswith("e"):
+def adjective_genitive(adjective: str) -> str:
+    """A GUS adjective name in the genitive, capitalised: 'śląskie' -> 'Śląskiego', 'tarnogórski' ->
+    'Tarnogórskiego', 'kujawsko-pomorskie' -> 'Kujawsko-Pomorskiego'."""
+    word = adjective.strip().lower()
+    if word.endswith(("e", "y")):
         word = word[:-1] + "ego"
+    elif word.endswith("i"):
+        word += "ego"
     return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
 
 
 def default_council_name(level: str, kind: str, name: str) -> str:
     if level == Level.WOJEWODZTWO:
-        return f"Sejmik Województwa {_genitive_of_adjective(name)}"
+        return f"Sejmik Województwa {adjective_genitive(name)}"
     if level == Level.POWIAT:
         if kind.startswith("miasto"):
             return f"Rada Miasta {name}"
-        return f"Rada Powiatu {_genitive_of_adjective(name)}"
+        return f"Rada Powiatu {adjective_genitive(name)}"
     if kind.startswith("gmina miejska"):
         return f"Rada Miasta {name}"
     if kind == "gmina miejsko-wiejska":

@@ -18,6 +18,7 @@ from municipalities.population_import import population_import
 from municipalities.teryt_import import terc_import
 
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
+LOCAL_RULES_FILE = DEMO_DATA / "local_rules.json"
 POPULATION_SOURCE = "GUS, Bank Danych Lokalnych: ludność według stanu na 31 grudnia"
 
 # Names from each council's statute, as an operator would correct the generated defaults.
@@ -39,9 +40,19 @@ COUNCIL_NAMES = {
 def seed_municipalities() -> None:
     terc_import(DEMO_DATA / "terc.csv")
     population_import(DEMO_DATA / "population.csv", source=POPULATION_SOURCE)
-    local_rules_import(json.loads((DEMO_DATA / "local_rules.json").read_text(encoding="utf-8")))
+    local_rules_import(_demo_rules())
     for teryt, council_name in COUNCIL_NAMES.items():
         # Demo offices get addresses at example.org, so that no demo e-mail reaches a real council.
         Unit.objects.filter(teryt=teryt).update(
             council_name=council_name, council_email=f"rada-{teryt}@example.org"
         )
+
+
+def _demo_rules() -> list[dict]:
+    return json.loads(LOCAL_RULES_FILE.read_text(encoding="utf-8"))
+
+
+def demo_rules_amended(teryt: str, **changes) -> dict:
+    """A demo council's local-rules object as an amending resolution would make it (tests, benchmarks)."""
+    rules = next(rules for rules in _demo_rules() if rules["teryt"] == teryt)
+    return {**rules, **changes}

@@ -30,6 +30,14 @@ class Unit(models.Model):
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     population_as_of = models.DateField(_("population as of"), null=True, blank=True)
     population_source = models.CharField(_("population source"), max_length=200, blank=True)
+    # How long the platform keeps a filed packet's file (it lists supporters' data); the council office
+    # keeps its own copy under its own records rules. Empty: settings.PACKET_RETENTION_DAYS.
+    packet_retention_days = models.PositiveIntegerField(
+        _("days the packet file is kept"),
+        null=True,
+        blank=True,
+        help_text=_("After the initiative ends. Empty: the platform's default."),
+    )
     search_name = models.GeneratedField(
         expression=folded_expression("name"), output_field=models.CharField(max_length=100), db_persist=True
     )

@@ -19,6 +19,23 @@ class SignatureStatus(models.TextChoices):
 LIVE_STATUSES = (SignatureStatus.PENDING, SignatureStatus.CONFIRMED)
 
 
+class Verdict(models.TextChoices):
+    """The council office's finding on one signature after filing (DESIGN.md §6)."""
+
+    UNCHECKED = "unchecked", _("not checked yet")
+    VALID = "valid", _("valid")
+    INVALID = "invalid", _("invalid")
+
+
+class InvalidReason(models.TextChoices):
+    NOT_IN_REGISTER = "not_in_register", _("not in the register of voters")
+    NOT_RESIDENT = "not_resident", _("not a resident")
+    UNDER_18 = "under_18", _("under 18")
+    DUPLICATE = "duplicate", _("duplicate")
+    INCOMPLETE = "incomplete", _("incomplete")
+    ILLEGIBLE = "illegible", _("illegible")
+
+
 class Signature(models.Model):
     """One person's support for one initiative, in one form; personal fields encrypted at rest.
 
@@ -49,6 +66,13 @@ class Signature(models.Model):
     )
     # E-signatures: the validation summary kept as evidence for the packet (no personal data in it).
     evidence = models.JSONField(null=True, blank=True)
+    # The clerk's verdict: a reason when invalid, none otherwise (checked by the database).
+    verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict, default=Verdict.UNCHECKED)
+    verdict_reason = models.CharField(_("reason"), max_length=20, choices=InvalidReason, blank=True)
+    verdict_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verdict_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -64,8 +88,19 @@ class Signature(models.Model):
                 name="signature_confirmed_has_time",
                 condition=~Q(status=SignatureStatus.CONFIRMED) | Q(confirmed_at__isnull=False),
             ),
+            models.CheckConstraint(
+                name="signature_known_verdict", condition=Q(verdict__in=[v.value for v in Verdict])
+            ),
+            models.CheckConstraint(
+                name="signature_reason_only_when_invalid",
+                condition=(Q(verdict=Verdict.INVALID) & ~Q(verdict_reason=""))
+                | (~Q(verdict=Verdict.INVALID) & Q(verdict_reason="")),
+            ),
         ]
-        indexes = [models.Index(fields=["initiative", "status", "method"], name="signature_by_initiative")]
+        indexes = [
+            models.Index(fields=["initiative", "status", "method"], name="signature_by_initiative"),
+            models.Index(fields=["initiative", "verdict"], name="signature_by_verdict"),
+        ]
 
     def __str__(self) -> str:
         return f"signature {self.pk} ({self.method}, {self.status})"

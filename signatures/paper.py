@@ -9,7 +9,6 @@ for the council.
 """
 
 import base64
-import datetime
 import functools
 import hashlib
 import io
@@ -30,6 +29,7 @@ from initiative.lifecycle import Status
 from initiative.models import Initiative, Role
 from initiative.services import initiative_draft
 from legal_templates.organ_names import council_genitive
+from legal_templates.rendering import polish_date
 from municipalities.levels import Level
 from municipalities.local_rules import rules_in_force
 from municipalities.models import SignatureMethod
@@ -44,20 +44,6 @@ MAX_PAGES = 100  # sheets per request: 100 render in about 0.6 s and make a 2.5 
 MAX_SHEET_NUMBER = 99_999
 SCAN_MAX_BYTES = 20 * 1024 * 1024
 
-MONTHS_GENITIVE = (
-    "stycznia",
-    "lutego",
-    "marca",
-    "kwietnia",
-    "maja",
-    "czerwca",
-    "lipca",
-    "sierpnia",
-    "września",
-    "października",
-    "listopada",
-    "grudnia",
-)
 # The first bytes of each accepted kind of scan: the content decides, never the file's name or the
 # browser's word for its type.
 SIGNATURES_OF_TYPES = (
@@ -79,13 +65,6 @@ def asks_citizenship(initiative: Initiative) -> bool:
 
 
 # -- printable sheets ------------------------------------------------------------------------------------
-
-
-def _polish_date(value: str | datetime.date | None) -> str:
-    if not value:
-        return ""
-    day = datetime.date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{day.day} {MONTHS_GENITIVE[day.month - 1]} {day.year} r."
 
 
 def _committee(initiative: Initiative, title: str) -> tuple[str, str]:
@@ -154,7 +133,7 @@ def paper_sheets_pdf(
     notice_url = f"{settings.SITE_URL}/initiatives/{initiative.pk}/privacy/"
     statute = STATUTES[level]
     local_rules = (
-        f"uchwała nr {rules['resolution']} {council_of} z dnia {_polish_date(rules.get('adopted_on'))}"
+        f"uchwała nr {rules['resolution']} {council_of} z dnia {polish_date(rules.get('adopted_on'))}"
         if rules.get("resolution")
         else f"uchwała {council_of} w sprawie obywatelskiej inicjatywy uchwałodawczej"
     )

@@ -67,7 +67,8 @@ def council_in_sentence(council_name: str) -> str:
 def privacy_notice(initiative) -> PrivacyNotice:
     unit = initiative.municipality
     rules = initiative.rules or {}
-    members = [member for member in initiative.active_members if member.declared_at]
+    # After the retention period the names are erased: an erased member is not named (nor listed blank).
+    members = [member for member in initiative.active_members if member.declared_at and not member.erased_at]
     by_role = {member.role: member.full_name for member in members}
     adopted_on = rules.get("adopted_on")
     identifier = rules.get("identifier", "birth_date")

@@ -1,7 +1,11 @@
 """Reads of signatures for the layers above (pages, API, filing): counts and lists."""
 
 import dataclasses
+import datetime
+import hashlib
+from collections.abc import Iterator
 
+from signatures.models import PaperSheetScan, Signature, SignatureStatus
 from signatures.tally import counts_by_method
 
 
@@ -22,7 +26,9 @@ class SupportCount:
         return sum(count for method, count in self.by_method.items() if method not in self.accepted_methods)
 
 
-def _accepted(initiative) -> tuple[str, ...]:
+def accepted_methods(initiative) -> tuple[str, ...]:
+    """The forms of signature the council's rules accept: the frozen rules once open, else those in force.
+    The one definition of "counted" for the count, the packet and the clerk's verification."""
     if initiative.rules:
         return tuple(initiative.rules["signature_methods"])
     from municipalities.local_rules import rules_in_force
@@ -34,10 +40,101 @@ def support_counts(initiatives) -> dict[int, SupportCount]:
     initiatives = list(initiatives)
     counts = counts_by_method([initiative.pk for initiative in initiatives])
     return {
-        initiative.pk: SupportCount(by_method=counts[initiative.pk], accepted_methods=_accepted(initiative))
+        initiative.pk: SupportCount(
+            by_method=counts[initiative.pk], accepted_methods=accepted_methods(initiative)
+        )
         for initiative in initiatives
     }
 
 
 def support_count(initiative) -> SupportCount:
     return support_counts([initiative])[initiative.pk]
+
+
+# -- the filed support list (the packet: initiative.packet) -----------------------------------------------
+
+# Rows fetched per round trip while streaming the list: 100,000 signatures never sit in memory at once.
+FILED_CHUNK = 2000
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FiledSignature:
+    """One counted signature as the packet lists it, decrypted. Holds personal data: never log it."""
+
+    method: str
+    first_names: str
+    last_name: str
+    address: str
+    pesel: str
+    birth_date: str  # ISO date, or "" where the rules ask for the PESEL
+    citizenship: str
+    signed_on: datetime.date
+    evidence: dict | None  # paper: {"sheet_number"}; e-signatures: the validation summary (no personal data)
+
+
+@dataclasses.dataclass(frozen=True)
+class FiledScan:
+    """The scan of one paper sheet, decrypted, with the checksum recorded when it was uploaded."""
+
+    sheet_number: int
+    content_type: str
+    sha256: str
+    content: bytes
+
+
+def _counted(initiative):
+    """The signatures that count, in the stable order of the list: confirmed, in a form the rules accept."""
+    return Signature.objects.filter(
+        initiative=initiative, status=SignatureStatus.CONFIRMED, method__in=accepted_methods(initiative)
+    ).order_by("pk")
+
+
+def filed_signatures(initiative) -> Iterator[FiledSignature]:
+    """The counted signatures in list order (by id), decrypted, streamed FILED_CHUNK rows at a time.
+
+    Plain tuples from the database (no model objects) keep 100,000 rows cheap; the caller must be the
+    packet or a clerk's view that records the access (DESIGN.md §7).
+    """
+    rows = _counted(initiative).values_list(
+        "method",
+        "first_names",
+        "last_name",
+        "address",
+        "pesel",
+        "birth_date",
+        "citizenship",
+        "signed_on",
+        "evidence",
+    )
+    for row in rows.iterator(chunk_size=FILED_CHUNK):
+        yield FiledSignature(*row)
+
+
+def filed_signature_evidence(initiative) -> Iterator[tuple[int, str, dict | None]]:
+    """(position in the list from 1, form, evidence) of every counted signature, in list order, without
+    decrypting anything: for the packet's section on electronic signatures."""
+    rows = _counted(initiative).values_list("method", "evidence")
+    for position, (method, evidence) in enumerate(rows.iterator(chunk_size=FILED_CHUNK), start=1):
+        yield position, method, evidence
+
+
+def filed_paper_scans(initiative) -> Iterator[FiledScan]:
+    """The scans of the initiative's paper sheets by sheet number, decrypted one at a time.
+
+    A scan whose content no longer matches the checksum taken at upload raises ValueError: the packet
+    must not attach a file other than the one the committee uploaded.
+    """
+    from signatures.paper import paper_scan_content  # signatures.paper imports the layers above selectors
+
+    for scan in PaperSheetScan.objects.filter(initiative=initiative).order_by("sheet_number"):
+        content = paper_scan_content(scan)
+        if hashlib.sha256(content).hexdigest() != scan.sha256:
+            raise ValueError(f"the scan of sheet {scan.sheet_number} does not match its checksum")
+        yield FiledScan(scan.sheet_number, scan.content_type, scan.sha256, content)
+
+
+def support_list_asks_citizenship(initiative) -> bool:
+    """Whether the support list has a citizenship column (only where more than one citizenship may sign)."""
+    from signatures.paper import asks_citizenship
+
+    return asks_citizenship(initiative)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from initiative.errors import InvalidInput, TransitionRefused
 from initiative.lifecycle import Status
 from initiative.models import Initiative
-from municipalities.models import SignatureMethod
+from municipalities.models import SignatureMethod, Unit
 from personal_data.encryption import keyed_hash
 from signatures.checks import Supporter, clean_supporter
 from signatures.models import PendingNotice, Signature, SignatureStatus
@@ -36,11 +36,13 @@ class SignOutcome:
 
 
 def _locked_collecting(initiative_id: int) -> Initiative:
-    table = Initiative._meta.db_table
-    initiative = next(
-        iter(Initiative.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [initiative_id])),  # noqa: S608
-        None,
+    """The collecting initiative locked FOR SHARE, with its unit's level as `unit_level` (one query)."""
+    table, units = Initiative._meta.db_table, Unit._meta.db_table
+    query = (
+        f"SELECT i.*, u.level AS unit_level FROM {table} i JOIN {units} u ON u.id = i.municipality_id "  # noqa: S608
+        "WHERE i.id = %s FOR SHARE OF i"
     )
+    initiative = next(iter(Initiative.objects.raw(query, [initiative_id])), None)
     if initiative is None or initiative.status != Status.COLLECTING:
         raise TransitionRefused(_("This initiative is not collecting signatures now."))
     return initiative
@@ -62,24 +64,22 @@ def signature_submit(
     A second signature of the same person (any form) changes nothing and, for e-mail, gets the same
     answer plus a notice to that address; nobody learns from the answer whether a person signed.
     """
-    initiative = Initiative.objects.select_related("municipality").filter(pk=initiative_id).first()
-    if initiative is None or initiative.status != Status.COLLECTING:
-        raise TransitionRefused(_("This initiative is not collecting signatures now."))
     signed_on = today_in_warsaw()
-    supporter, errors = clean_supporter(
-        data,
-        level=initiative.municipality.level,
-        identifier=initiative.rules["identifier"],
-        signed_on=signed_on,
-        needs_email=method == SignatureMethod.EMAIL,
-    )
-    if errors:
-        raise InvalidInput(errors)
-    hashed = identity_hash(initiative_id, supporter)
     confirmed_now = method != SignatureMethod.EMAIL
     now = timezone.now()
     with transaction.atomic():
-        _locked_collecting(initiative_id)
+        # One read of the initiative: the lock, the state, the frozen rules and the unit's level.
+        initiative = _locked_collecting(initiative_id)
+        supporter, errors = clean_supporter(
+            data,
+            level=initiative.unit_level,
+            identifier=initiative.rules["identifier"],
+            signed_on=signed_on,
+            needs_email=method == SignatureMethod.EMAIL,
+        )
+        if errors:
+            raise InvalidInput(errors)
+        hashed = identity_hash(initiative_id, supporter)
         signature = Signature(
             initiative_id=initiative_id,
             method=method,

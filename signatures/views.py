@@ -136,23 +136,30 @@ def _landing(request, *, template: str, state: str, initiative=None, status: int
     return render(request, template, context, status=status)
 
 
+def _act_on_link(request, token: str, template: str, action, *, salt: str, again: str):
+    """The POST of a landing page: run the action once, then show the page again (post/redirect/get)."""
+    retry_after = _retry_after(request, CONFIRMING_LIMITS)
+    if retry_after is not None:
+        return _too_many(request, template, {"initiative": None}, retry_after)
+    try:
+        action(token=token)
+    except InvalidInput:
+        return _landing(request, template=template, state="invalid", status=400)
+    except TransitionRefused:
+        signature = _signature_of(token, salt=salt)
+        initiative = signature.initiative if signature else None
+        return _landing(request, template=template, state="closed", initiative=initiative, status=409)
+    return redirect(reverse(again, kwargs={"token": token}))
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token: str):
     """The link in the confirmation e-mail: GET shows a button, its POST confirms."""
     template = "signatures/confirm.html"
     if request.method == "POST":
-        retry_after = _retry_after(request, CONFIRMING_LIMITS)
-        if retry_after is not None:
-            return _too_many(request, template, {"initiative": None}, retry_after)
-        try:
-            signature_confirm(token=token)
-        except InvalidInput:
-            return _landing(request, template=template, state="invalid", status=400)
-        except TransitionRefused:
-            signature = _signature_of(token, salt=CONFIRM_SALT)
-            initiative = signature.initiative if signature else None
-            return _landing(request, template=template, state="closed", initiative=initiative, status=409)
-        return redirect(reverse("signature-confirm", kwargs={"token": token}))
+        return _act_on_link(
+            request, token, template, signature_confirm, salt=CONFIRM_SALT, again="signature-confirm"
+        )
 
     signature = _signature_of(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     if signature is None or signature.status == SignatureStatus.WITHDRAWN:
@@ -170,18 +177,9 @@ def withdraw(request, token: str):
     """The link in the receipt: GET shows a button, its POST withdraws (only while collecting)."""
     template = "signatures/withdraw.html"
     if request.method == "POST":
-        retry_after = _retry_after(request, CONFIRMING_LIMITS)
-        if retry_after is not None:
-            return _too_many(request, template, {"initiative": None}, retry_after)
-        try:
-            signature_withdraw(token=token)
-        except InvalidInput:
-            return _landing(request, template=template, state="invalid", status=400)
-        except TransitionRefused:
-            signature = _signature_of(token, salt=WITHDRAW_SALT)
-            initiative = signature.initiative if signature else None
-            return _landing(request, template=template, state="closed", initiative=initiative, status=409)
-        return redirect(reverse("signature-withdraw", kwargs={"token": token}))
+        return _act_on_link(
+            request, token, template, signature_withdraw, salt=WITHDRAW_SALT, again="signature-withdraw"
+        )
 
     signature = _signature_of(token, salt=WITHDRAW_SALT)
     if signature is None:

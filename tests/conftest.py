@@ -13,6 +13,21 @@ def fresh_rate_limits():
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """Uploads, scans and packets go to a directory of this test, through the storage API S3 would serve
+    too. Modules that store files use it for every test (`pytestmark = pytest.mark.usefixtures("media")`)."""
+    location = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": location},
+        },
+    }
+    return location
+
+
+@pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
 

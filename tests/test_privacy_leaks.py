@@ -20,11 +20,15 @@ from psycopg import sql
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from initiative import committee, services
-from initiative.models import Role
+from initiative import services
 from municipalities.local_rules import local_rules_import
 from signatures.models import Signature
-from tests.initiative.conftest import join_committee, start_initiative, templates  # noqa: F401  (fixtures)
+from tests.initiative.conftest import (  # noqa: F401  (fixtures)
+    complete_committee,
+    join_committee,
+    start_initiative,
+    templates,
+)
 
 POWIAT_TARNOGORSKI = "2413"
 TARNOGORSKI_BY_PESEL = {
@@ -140,15 +144,7 @@ def by_pesel_initiative(start_initiative, join_committee, author):  # noqa: F811
     """A collecting initiative for the tarnogórski powiat, whose rules ask supporters for their PESEL."""
     local_rules_import([TARNOGORSKI_BY_PESEL])
     initiative = start_initiative(author, teryt=POWIAT_TARNOGORSKI, slug="dowolna")
-    committee.committee_declare(
-        initiative_id=initiative.pk,
-        user=author,
-        full_name=author.full_name,
-        address="ul. Krakowska 1, 42-600 Tarnowskie Góry",
-        role=Role.REPRESENTATIVE,
-    )
-    for _ in range(4):
-        join_committee(initiative, author)
+    complete_committee(initiative, author, join_committee, address="ul. Krakowska 1, 42-600 Tarnowskie Góry")
     return services.initiative_open(initiative_id=initiative.pk, actor=author)
 
 

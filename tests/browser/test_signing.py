@@ -18,33 +18,21 @@ from tests.browser.test_council_pages import (
 
 pytestmark = pytest.mark.browser
 
-# A newer version of Gliwice's rules that also accepts support by e-mail, so that it counts.
-GLIWICE_WITH_EMAIL = {
-    "teryt": "2466011",
-    "resolution": "II/25/2018",
-    "adopted_on": "2018-12-13",
-    "committee_min": 5,
-    "representative": "optional",
-    "identifier": "birth_date",
-    "signature_methods": ["paper", "email"],
-    "collection_days": None,
-    "verification_days": None,
-    "supplement_days": None,
-}
-
 
 def seed_collecting(*, email_counts: bool) -> int:
     """The demo initiative collecting in Gliwice; returns its id."""
-    from initiative.demo import seed_initiatives
+    from initiative.demo import demo_initiative
     from initiative.lifecycle import Status
     from initiative.models import Initiative
     from legal_templates.services import templates_load
+    from municipalities.demo import demo_rules_amended
     from municipalities.local_rules import local_rules_import
 
     templates_load()
     if email_counts:
-        local_rules_import([GLIWICE_WITH_EMAIL])
-    seed_initiatives()
+        # A newer version of Gliwice's rules that also accepts support by e-mail, so that it counts.
+        local_rules_import([demo_rules_amended("2466011", signature_methods=["paper", "email"])])
+    demo_initiative(teryt="2466011", slug="nazwa-ulicy", open_it=True)
     return Initiative.objects.get(status=Status.COLLECTING).pk
 
 

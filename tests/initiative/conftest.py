@@ -61,19 +61,26 @@ def join_committee(make_user):
     return join
 
 
-@pytest.fixture
-def ready_initiative(start_initiative, join_committee, author):
-    """A lawful draft in Gliwice with a complete committee of five: it may open."""
-    initiative = start_initiative(author)
+def complete_committee(
+    initiative, author, join_committee, *, address: str = "ul. Zwycięstwa 1, 44-100 Gliwice"
+) -> None:
+    """The author declares as the committee's representative and four more members join: five in all."""
     committee.committee_declare(
         initiative_id=initiative.pk,
         user=author,
         full_name=author.full_name,
-        address="ul. Zwycięstwa 1, 44-100 Gliwice",
+        address=address,
         role=Role.REPRESENTATIVE,
     )
     for _ in range(4):
         join_committee(initiative, author)
+
+
+@pytest.fixture
+def ready_initiative(start_initiative, join_committee, author):
+    """A lawful draft in Gliwice with a complete committee of five: it may open."""
+    initiative = start_initiative(author)
+    complete_committee(initiative, author, join_committee)
     return initiative
 
 
@@ -84,3 +91,63 @@ def collecting_initiative(ready_initiative, author):
 
 def accepted_invitations(initiative) -> int:
     return CommitteeInvitation.objects.filter(initiative=initiative, accepted_at__isnull=False).count()
+
+
+PAPER_NAMES = ["Anna", "Zbigniew", "Łucja", "Świętosław", "Żaneta", "Grzegorz", "Ewa", "Józef"]
+
+
+def letters(number: int) -> str:
+    """A number spelt in letters (names may hold letters only): 0 → "a", 27 → "bb"."""
+    word = ""
+    while True:
+        number, digit = divmod(number, 26)
+        word = "abcdefghijklmnopqrstuvwxyz"[digit] + word
+        if number == 0:
+            return word
+        number -= 1
+
+
+def paper_supporter(number: int) -> dict:
+    """A distinct adult for a paper row in Gliwice (the rules ask for the date of birth)."""
+    return {
+        "first_names": PAPER_NAMES[number % len(PAPER_NAMES)],
+        "last_name": f"Źdźbło-{letters(number).capitalize()}",
+        "citizenship": "PL",
+        "address": f"ul. Zwycięstwa {number}, 44-100 Gliwice",
+        "birth_date": f"19{50 + number % 40}-0{1 + number % 9}-1{number % 10}",
+        "declaration": True,
+        "privacy_notice": True,
+    }
+
+
+def sign_on_paper(initiative, typist, count: int, *, first: int = 1) -> list:
+    """`count` paper rows typed by a committee member, as the committee does after a collection."""
+    from signatures.paper import paper_row_enter
+
+    outcomes = [
+        paper_row_enter(
+            initiative_id=initiative.pk,
+            actor=typist,
+            data=paper_supporter(number),
+            sheet_number=1 + number // 10,
+        )
+        for number in range(first, first + count)
+    ]
+    assert not any(outcome.duplicate for outcome in outcomes)
+    return [outcome.signature for outcome in outcomes]
+
+
+FILED_THRESHOLD = 5
+
+
+@pytest.fixture
+def filed_initiative(collecting_initiative, author):
+    """Filed with Gliwice's council: the frozen threshold lowered to 5 (to keep tests quick) and 6 paper
+    signatures. The packet task is ordered on commit: under the `db` fixture it does not run unless a test
+    asks (django_capture_on_commit_callbacks(execute=True))."""
+    from initiative.filing import initiative_submit
+    from initiative.models import Initiative
+
+    Initiative.objects.filter(pk=collecting_initiative.pk).update(signature_threshold=FILED_THRESHOLD)
+    sign_on_paper(collecting_initiative, author, FILED_THRESHOLD + 1)
+    return initiative_submit(initiative_id=collecting_initiative.pk, actor=author)

@@ -17,6 +17,7 @@ from django.db.models import Count, Sum
 
 from initiative import services
 from initiative.errors import InvalidInput
+from municipalities.demo import demo_rules_amended
 from municipalities.local_rules import local_rules_import
 from signatures.models import LIVE_STATUSES, Signature, SignatureTally
 from signatures.selectors import support_count
@@ -29,18 +30,7 @@ SEED = 4
 
 # Gliwice's rules amended to accept e-mail declarations too, so that both forms count and the same person
 # arriving by both must still count once.
-GLIWICE_EMAIL_AND_PAPER = {
-    "teryt": "2466011",
-    "resolution": "II/25/2018",
-    "adopted_on": "2018-12-13",
-    "committee_min": 5,
-    "representative": "optional",
-    "identifier": "birth_date",
-    "signature_methods": ["paper", "email"],
-    "collection_days": None,
-    "verification_days": None,
-    "supplement_days": None,
-}
+GLIWICE_EMAIL_AND_PAPER = demo_rules_amended("2466011", signature_methods=["paper", "email"])
 
 FIRST_NAMES = ["Łukasz", "Zofia", "Bożena", "Jerzy", "Żaneta", "Michał"]
 LETTERS = "abcdefghijklmnoprstuwyz"

@@ -11,13 +11,13 @@ from django.core import mail
 from django.test import Client
 from django.utils import translation
 
-from initiative import committee, services
-from initiative.models import Role
+from initiative import services
 from initiative.services import initiative_withdraw
 from municipalities.local_rules import local_rules_import
 from signatures.forms import declaration_text
 from signatures.models import Signature, SignatureStatus
 from signatures.selectors import support_count
+from tests.initiative.conftest import complete_committee
 
 POWIAT_RULES = {
     "teryt": "2413",
@@ -51,15 +51,7 @@ def powiat_initiative(start_initiative, join_committee, author):
         legal_basis="art. 12 pkt 11 ustawy z dnia 5 czerwca 1998 r. o samorządzie powiatowym "
         "(Dz. U. z 2024 r. poz. 107, z późn. zm.)",
     )
-    committee.committee_declare(
-        initiative_id=initiative.pk,
-        user=author,
-        full_name=author.full_name,
-        address="ul. Górnicza 1, 42-600 Tarnowskie Góry",
-        role=Role.REPRESENTATIVE,
-    )
-    for _ in range(4):
-        join_committee(initiative, author)
+    complete_committee(initiative, author, join_committee, address="ul. Górnicza 1, 42-600 Tarnowskie Góry")
     return services.initiative_open(initiative_id=initiative.pk, actor=author)
 
 

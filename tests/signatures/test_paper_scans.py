@@ -21,17 +21,7 @@ def client() -> Client:
     return Client(HTTP_ACCEPT_LANGUAGE="en")
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    """Scans go to a directory of this test, through the same storage API S3 would serve."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path},
-        },
-    }
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("media")
 
 
 def stored_files(media) -> list:

@@ -7,12 +7,12 @@ import tempfile
 import pytest
 from django.conf import settings
 
-from initiative import committee, services
-from initiative.models import Role
+from initiative import services
 from initiative.services import initiative_withdraw
 from municipalities.local_rules import local_rules_import
 from municipalities.models import Unit
 from signatures.paper import paper_sheets_pdf
+from tests.initiative.conftest import complete_committee
 
 
 def pages_text(pdf: bytes) -> list[str]:
@@ -55,15 +55,7 @@ def pesel_initiative(start_initiative, join_committee, author):
     )
     Unit.objects.filter(teryt="2413").update(population=139_000)
     initiative = start_initiative(author, teryt="2413", slug="stanowisko-apel")
-    committee.committee_declare(
-        initiative_id=initiative.pk,
-        user=author,
-        full_name=author.full_name,
-        address="ul. Krakowska 1, 42-600 Tarnowskie Góry",
-        role=Role.REPRESENTATIVE,
-    )
-    for _ in range(4):
-        join_committee(initiative, author)
+    complete_committee(initiative, author, join_committee, address="ul. Krakowska 1, 42-600 Tarnowskie Góry")
     return services.initiative_open(initiative_id=initiative.pk, actor=author)
 
 

@@ -1,0 +1,92 @@
+"""Checking a packet through the API: `POST /api/v1/packets/verify/` (multipart `file`), public.
+
+The answer is the report of initiative.packet.verify as JSON, 200 whether the packet holds or not (the
+check itself succeeded); 400 when there is no file or it is too large. Nothing is stored.
+"""
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from initiative.errors import InvalidInput
+from initiative.packet.verify import packet_verify
+
+# A packet of 100,000 signatures with paper scans attached stays well under this.
+MAX_PACKET_BYTES = 200 * 1024 * 1024
+FORM_OVERHEAD_BYTES = 64 * 1024  # the multipart envelope and the CSRF field around the file
+
+UploadIn = inline_serializer("PacketVerifyUpload", {"file": serializers.FileField()})
+ReportOut = inline_serializer(
+    "PacketVerifyReport",
+    {
+        "valid": serializers.BooleanField(),
+        "sha256": serializers.CharField(),
+        "size": serializers.IntegerField(),
+        "seal": serializers.JSONField(allow_null=True),
+        "integrity": serializers.JSONField(),
+        "packet": serializers.JSONField(allow_null=True),
+        "problems": serializers.ListField(child=serializers.JSONField()),
+        "report": serializers.ListField(child=serializers.CharField()),
+    },
+)
+
+
+class VerifyingPerAddressThrottle(SimpleRateThrottle):
+    """Checking a large packet costs seconds of a worker: a few a minute from one address is plenty for a
+    person. Off with RATE_LIMITS=off, like the other public forms' limits (signatures/throttles.py)."""
+
+    scope = "packet_verifying"
+    rate = "10/min"
+
+    def get_rate(self):
+        return self.rate
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def allow_request(self, request, view):
+        if not settings.RATE_LIMITS:
+            return True
+        return super().allow_request(request, view)
+
+
+def uploaded_packet(request) -> bytes:
+    """The uploaded file's bytes, refused (400) when missing or larger than MAX_PACKET_BYTES.
+
+    A request that announces more than the limit is refused before its body is read: Django would
+    otherwise spool all of it to a temporary file first.
+    """
+    too_large = InvalidInput(
+        {"file": [_("The file is too large: packets the platform issues are under 200 MB.")]}
+    )
+    try:
+        announced = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        announced = 0
+    if announced > MAX_PACKET_BYTES + FORM_OVERHEAD_BYTES:
+        raise too_large
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise InvalidInput({"file": [_("Choose the packet (a PDF file) to check.")]})
+    if upload.size > MAX_PACKET_BYTES:
+        raise too_large
+    return upload.read()
+
+
+class PacketVerifyApi(APIView):
+    """Check a packet's seal and integrity appendix, and whether the platform issued it."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []  # public, no session: CSRF does not apply and nobody is identified
+    throttle_classes = [VerifyingPerAddressThrottle]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": UploadIn}, responses={200: ReportOut})
+    def post(self, request):
+        return Response(packet_verify(uploaded_packet(request)).as_dict())

@@ -1,0 +1,81 @@
+"""Reminders to council clerks before the council's 3-month term runs out (art. 41a ust. 3 u.s.g.).
+
+The daily task calls `deadline_reminders_send`. A reminder is due when the deadline is 14 days away or
+less, and again when it is 3 days away or less; a day the task did not run is made up on the next run.
+Each reminder is a `DeadlineReminder` row, unique per initiative, deadline and lead time: the row is
+inserted first and the e-mails go out when its transaction commits, so two runs that overlap send each
+reminder once (the second insert waits for the first transaction and then finds the row).
+"""
+
+import datetime
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from initiative.emails import send_deadline_reminder
+from initiative.lifecycle import Status
+from initiative.models import DeadlineReminder, Initiative
+
+logger = logging.getLogger(__name__)
+
+LEAD_DAYS = (14, 3)
+# Only while the office and the council still have the draft before them; an accepted draft has its
+# session date, and a supplement period stops the clock (initiative.decisions).
+REMINDED_STATES = (Status.SUBMITTED, Status.UNDER_VERIFICATION)
+
+
+def _claim(initiative: Initiative, lead: int) -> bool:
+    """Insert the reminder's row; False when another run has it already."""
+    try:
+        with transaction.atomic():
+            DeadlineReminder.objects.create(
+                initiative=initiative, deadline=initiative.consideration_deadline, days_before=lead
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _clerk_addresses(initiative: Initiative) -> list[str]:
+    return list(
+        User.objects.filter(clerk_memberships__unit=initiative.municipality_id, is_active=True)
+        .order_by("pk")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def deadline_reminders_send(today: datetime.date | None = None) -> int:
+    """Claim and send the reminders due on `today` (Warsaw); returns how many e-mails were ordered.
+
+    When both lead times are due at once (the task missed the 14-day one), one e-mail goes out and both
+    are recorded: the clerks are told the days actually left, once.
+    """
+    today = today or timezone.localdate()
+    due = Initiative.objects.filter(
+        status__in=REMINDED_STATES,
+        consideration_deadline__gte=today,
+        consideration_deadline__lte=today + datetime.timedelta(days=max(LEAD_DAYS)),
+    ).select_related("municipality")
+    ordered = 0
+    for initiative in due:
+        left = (initiative.consideration_deadline - today).days
+        recipients = _clerk_addresses(initiative)
+        if not recipients:
+            # Not claimed: the reminder goes when the council has a clerk on the platform.
+            logger.warning(
+                "initiative %s: no clerk of unit %s to remind", initiative.pk, initiative.municipality_id
+            )
+            continue
+        with transaction.atomic():
+            claimed = [lead for lead in LEAD_DAYS if left <= lead and _claim(initiative, lead)]
+            if claimed:
+                transaction.on_commit(
+                    lambda initiative=initiative, left=left, recipients=recipients: send_deadline_reminder(
+                        initiative, days_left=left, recipients=recipients
+                    )
+                )
+                ordered += len(recipients)
+    return ordered

@@ -1,0 +1,119 @@
+"""Erasing supporters' personal data after the retention period (DESIGN.md §7; docs/privacy.md).
+
+The signatures layer erases its own rows; `initiative.retention` decides when. What goes: the encrypted
+personal fields of every signature, the e-mail addresses waiting in "already signed" notices, and the
+scans of paper sheets (file and row). What stays: each row with its form, status, keyed identity hash,
+citizenship, day of signing, verdict and evidence (a validation summary and checksums, no personal data:
+see signatures.esignature and signatures.paper), so the counts, the sharded tally and the packet's
+integrity appendix stay exactly as they were. Art. 5 ust. 1 lit. e RODO (storage limitation).
+"""
+
+import dataclasses
+import datetime
+import functools
+import logging
+import operator
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from initiative.errors import TransitionRefused
+from initiative.lifecycle import FINISHED_STATES
+from initiative.models import Initiative
+from personal_data.models import DeletionLog
+from signatures.models import PaperSheetScan, PendingNotice, Signature, SignatureStatus
+
+logger = logging.getLogger(__name__)
+
+PERSONAL_FIELDS = ("first_names", "last_name", "address", "pesel", "birth_date", "email")
+ERASED = dict.fromkeys(PERSONAL_FIELDS, "")
+# A row still holding any personal field: erased rows are skipped, so erasing twice changes nothing.
+HOLDS_PERSONAL_DATA = functools.reduce(operator.or_, (~Q(**{name: ""}) for name in PERSONAL_FIELDS))
+WITHDRAWN_NOTE = "supporters' own withdrawals"
+
+
+@dataclasses.dataclass(frozen=True)
+class SignaturesErased:
+    """How many rows one erasure changed: for the deletion log (counts only, never data)."""
+
+    signatures: int
+    notices: int
+    scans: int
+
+
+def signatures_erase(initiative_id: int) -> SignaturesErased:
+    """Erase the personal data of every signature of a finished initiative, its notices and paper scans.
+
+    Call inside the transaction that holds the initiative's row FOR UPDATE (initiative.retention). The
+    scans' files are deleted before the rows, inside that transaction: if the transaction then fails, the
+    rows stay and the next run deletes again (deleting a missing file is a no-op), so no file is ever left
+    in storage without a row that leads to it.
+    """
+    status = Initiative.objects.filter(pk=initiative_id).values_list("status", flat=True).first()
+    if status not in FINISHED_STATES:
+        # The retention run selects only finished initiatives; this guards against any other caller.
+        raise TransitionRefused(_("Personal data are deleted only after the initiative has ended."))
+    with transaction.atomic():
+        # One UPDATE whatever the number of rows; statuses and verdicts are untouched, so is the tally.
+        signatures = (
+            Signature.objects.filter(initiative_id=initiative_id).filter(HOLDS_PERSONAL_DATA).update(**ERASED)
+        )
+        notices, _by_model = PendingNotice.objects.filter(initiative_id=initiative_id).delete()
+        scans = 0
+        for scan in PaperSheetScan.objects.select_for_update().filter(initiative_id=initiative_id):
+            if scan.file.name:
+                default_storage.delete(scan.file.name)
+            scan.delete()
+            scans += 1
+    return SignaturesErased(signatures=signatures, notices=notices, scans=scans)
+
+
+def signatures_erase_withdrawn(before: datetime.datetime) -> int:
+    """Erase the personal data of signatures their supporters withdrew before `before`, whatever the
+    initiative's state (settings.PERSONAL_DATA_RETENTION_DAYS counts from the withdrawal as well).
+
+    One transaction and one deletion log per initiative. Rows another run is erasing at this moment are
+    skipped (SKIP LOCKED): that run logs them, so two overlapping runs erase and log each row once. A
+    failure in one initiative is logged (its id and the exception's type, never data) and the others go
+    on. Returns how many signatures were erased.
+    """
+    due = Signature.objects.filter(
+        HOLDS_PERSONAL_DATA, status=SignatureStatus.WITHDRAWN, withdrawn_at__lte=before
+    )
+    total = 0
+    for initiative_id in due.values_list("initiative_id", flat=True).distinct().order_by("initiative_id"):
+        try:
+            total += _erase_withdrawn_of(initiative_id, before)
+        except Exception as error:  # one initiative's failure must not keep the others' data
+            logger.error(
+                "Erasing withdrawn signatures of initiative %s failed: %s",
+                initiative_id,
+                type(error).__name__,
+            )
+    return total
+
+
+def _erase_withdrawn_of(initiative_id: int, before: datetime.datetime) -> int:
+    with transaction.atomic():
+        ids = list(
+            Signature.objects.select_for_update(skip_locked=True)
+            .filter(
+                HOLDS_PERSONAL_DATA,
+                initiative_id=initiative_id,
+                status=SignatureStatus.WITHDRAWN,
+                withdrawn_at__lte=before,
+            )
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return 0
+        erased = Signature.objects.filter(pk__in=ids).update(**ERASED)
+        DeletionLog.objects.create(
+            initiative_id=initiative_id,
+            kind=DeletionLog.Kind.PERSONAL_DATA,
+            signatures=erased,
+            note=WITHDRAWN_NOTE,
+        )
+    return erased
