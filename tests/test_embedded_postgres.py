@@ -1,0 +1,52 @@
+"""The zero-setup server's list of handle holders survives holders that die at any moment."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from types import SimpleNamespace
+
+from config.embedded_postgres import _AtomicHandleList, _forget_dead_handles
+
+
+def _dead_pid() -> int:
+    process = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    return int(process.stdout)
+
+
+def _server(tmp_path, content: str):
+    path = tmp_path / ".handle_pids.json"
+    path.write_text(content)
+    return SimpleNamespace(_lock=threading.Lock(), global_process_id_list=_AtomicHandleList(path)), path
+
+
+def test_a_holder_that_died_without_letting_go_is_forgotten(tmp_path):
+    dead = _dead_pid()
+    server, path = _server(tmp_path, json.dumps([dead, os.getpid()]))
+
+    _forget_dead_handles(server)
+
+    assert json.loads(path.read_text()) == [os.getpid()]
+
+
+def test_a_list_left_empty_by_a_killed_writer_leaves_this_process_the_last_holder(tmp_path):
+    server, path = _server(tmp_path, "")
+
+    _forget_dead_handles(server)
+
+    # The library's own exit handler then sees the last holder leave and stops the server.
+    assert server.global_process_id_list.get_and_remove(os.getpid()) == [os.getpid()]
+    assert json.loads(path.read_text()) == []
+
+
+def test_writes_replace_the_file_whole(tmp_path):
+    handles = _AtomicHandleList(tmp_path / ".handle_pids.json")
+
+    assert handles.get_and_add(1) == []
+    assert handles.get_and_add(2) == [1]
+    assert handles.get_and_remove(1) == [1, 2]
+    assert handles.get() == [2]
+    assert [p.name for p in tmp_path.iterdir()] == [".handle_pids.json"]
