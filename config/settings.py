@@ -192,6 +192,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE = {
+    # Confirmation e-mails left behind by a lost nudge (signatures/confirmations.py) go out within a minute.
+    "send-confirmations": {"task": "signatures.tasks.send_confirmations_task", "schedule": 60},
     # Collection windows end at midnight, Warsaw time: a run every 15 minutes closes them promptly.
     "expire-initiatives": {"task": "initiative.tasks.expire_initiatives_task", "schedule": 15 * 60},
     # Packets that failed or were lost with their worker are ordered again.

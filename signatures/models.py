@@ -60,6 +60,8 @@ class Signature(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # E-mail declarations: when the confirmation e-mail went out; empty while it waits (confirmations.py).
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     # Paper entries: the committee member who typed the row (only they and, after filing, clerks see it).
     entered_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -100,6 +102,12 @@ class Signature(models.Model):
         indexes = [
             models.Index(fields=["initiative", "status", "method"], name="signature_by_initiative"),
             models.Index(fields=["initiative", "verdict"], name="signature_by_verdict"),
+            # The confirmation outbox: small whatever the table's size.
+            models.Index(
+                fields=["id"],
+                condition=Q(status=SignatureStatus.PENDING, confirmation_sent_at__isnull=True),
+                name="signature_confirmation_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ FOR UPDATE, waits until every signature under way has committed, so the filed co
 import dataclasses
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,11 +17,11 @@ from initiative.models import Initiative
 from municipalities.models import SignatureMethod, Unit
 from personal_data.encryption import keyed_hash
 from signatures.checks import Supporter, clean_supporter
-from signatures.models import PendingNotice, Signature, SignatureStatus
+from signatures.confirmations import nudge_confirmations
+from signatures.models import LIVE_STATUSES, PendingNotice, Signature, SignatureStatus
 from signatures.tally import tally_add
 from signatures.tasks import (
     send_already_signed_task,
-    send_confirmation_task,
     send_receipt_task,
 )
 from signatures.tokens import CONFIRM_MAX_AGE, CONFIRM_SALT, WITHDRAW_SALT, signature_id_from
@@ -35,17 +35,31 @@ class SignOutcome:
     duplicate: bool
 
 
-def _locked_collecting(initiative_id: int) -> Initiative:
-    """The collecting initiative locked FOR SHARE, with its unit's level as `unit_level` (one query)."""
+@dataclasses.dataclass(frozen=True)
+class Collecting:
+    """What signing needs to know of a collecting initiative."""
+
+    identifier: str  # the frozen local rules' identifier of a supporter (DESIGN.md §3)
+    level: str  # the unit's level: who may sign depends on it
+
+
+def _locked_collecting(initiative_id: int) -> Collecting:
+    """Lock the collecting initiative FOR SHARE and read what signing needs, in one narrow query.
+
+    Narrow on purpose: this runs for every signature, and building a whole Initiative (JSON fields
+    included) cost more than the rest of the transaction (docs/PERFORMANCE.md "Where the time goes").
+    """
     table, units = Initiative._meta.db_table, Unit._meta.db_table
-    query = (
-        f"SELECT i.*, u.level AS unit_level FROM {table} i JOIN {units} u ON u.id = i.municipality_id "  # noqa: S608
-        "WHERE i.id = %s FOR SHARE OF i"
-    )
-    initiative = next(iter(Initiative.objects.raw(query, [initiative_id])), None)
-    if initiative is None or initiative.status != Status.COLLECTING:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT i.status, i.rules->>'identifier', u.level FROM {table} i "  # noqa: S608
+            f"JOIN {units} u ON u.id = i.municipality_id WHERE i.id = %s FOR SHARE OF i",
+            [initiative_id],
+        )
+        row = cursor.fetchone()
+    if row is None or row[0] != Status.COLLECTING:
         raise TransitionRefused(_("This initiative is not collecting signatures now."))
-    return initiative
+    return Collecting(identifier=row[1], level=row[2])
 
 
 def today_in_warsaw() -> datetime.date:
@@ -68,12 +82,11 @@ def signature_submit(
     confirmed_now = method != SignatureMethod.EMAIL
     now = timezone.now()
     with transaction.atomic():
-        # One read of the initiative: the lock, the state, the frozen rules and the unit's level.
         initiative = _locked_collecting(initiative_id)
         supporter, errors = clean_supporter(
             data,
-            level=initiative.unit_level,
-            identifier=initiative.rules["identifier"],
+            level=initiative.level,
+            identifier=initiative.identifier,
             signed_on=signed_on,
             needs_email=method == SignatureMethod.EMAIL,
         )
@@ -106,7 +119,7 @@ def signature_submit(
         if confirmed_now:
             tally_add(initiative_id=initiative_id, method=method, delta=1)
         else:
-            send_confirmation_task.delay_on_commit(signature.pk)
+            transaction.on_commit(nudge_confirmations)
     if confirmed_now:
         note_threshold(initiative_id)
     return SignOutcome(signature=signature, duplicate=False)
@@ -119,12 +132,8 @@ def _insert_once(signature: Signature) -> bool:
     address, an expired link), so an abandoned e-mail cannot keep anyone from signing. Unconfirmed
     declarations are never counted, so replacing one changes no count.
     """
-    try:
-        with transaction.atomic():
-            signature.save(force_insert=True)
+    if _insert_unless_live(signature):
         return True
-    except IntegrityError:
-        pass
     stale = Signature.objects.select_for_update().filter(
         initiative_id=signature.initiative_id,
         identity_hash=signature.identity_hash,
@@ -133,12 +142,31 @@ def _insert_once(signature: Signature) -> bool:
     if not stale.exists():
         return False
     stale.delete()
-    try:
-        with transaction.atomic():
-            signature.save(force_insert=True)
-        return True
-    except IntegrityError:
+    return _insert_unless_live(signature)
+
+
+def _insert_unless_live(signature: Signature) -> bool:
+    """One `INSERT … ON CONFLICT DO NOTHING`: the person's live signature, if any, wins without an error.
+
+    The conflict target is the partial unique index `signature_one_per_person`; a statement rather than a
+    savepoint, a model save and a release, because it runs for every signature.
+    """
+    fields = [field for field in Signature._meta.concrete_fields if not field.primary_key]
+    values = [field.get_db_prep_save(field.pre_save(signature, add=True), connection) for field in fields]
+    live = ", ".join(f"'{status}'" for status in LIVE_STATUSES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Signature._meta.db_table} ({', '.join(f.column for f in fields)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(fields))}) "
+            f"ON CONFLICT (initiative_id, identity_hash) WHERE status IN ({live}) DO NOTHING RETURNING id",
+            values,
+        )
+        row = cursor.fetchone()
+    if row is None:
         return False
+    signature.pk = row[0]
+    signature._state.adding = False
+    return True
 
 
 def _notice_id(initiative_id: int, email: str) -> int:

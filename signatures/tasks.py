@@ -4,13 +4,10 @@ from celery import shared_task
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_confirmation_task(signature_id: int) -> None:
-    from signatures.emails import send_confirmation
-    from signatures.models import Signature, SignatureStatus
+def send_confirmations_task() -> int:
+    from signatures.confirmations import send_due_confirmations
 
-    signature = Signature.objects.select_related("initiative").filter(pk=signature_id).first()
-    if signature and signature.status == SignatureStatus.PENDING:
-        send_confirmation(signature)
+    return send_due_confirmations()
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

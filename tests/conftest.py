@@ -1,6 +1,9 @@
 """Shared fixtures: a real PostgreSQL (pytest-django's test database on the configured server) and data."""
 
+import os
+
 import pytest
+import redis
 from rest_framework.test import APIClient
 
 
@@ -100,3 +103,32 @@ def clerk_of_katowice(make_user, demo_units):
     clerk = make_user("urzednik@katowice.example.org", full_name="Kazimierz Urzędnik")
     ClerkMembership.objects.create(user=clerk, unit=Unit.objects.get(teryt="2469011"))
     return clerk
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_broker():
+    """The Celery app publishing to a real Redis (a database of its own) instead of running tasks eagerly."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        message = f"no Redis answers at {REDIS_URL} (set TEST_REDIS_URL)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}: CI must run the broker test")
+        pytest.skip(message)
+    from config.celery import app
+
+    saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
+    app.conf.update(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False)
+    forget_connections(app)
+    yield REDIS_URL
+    app.conf.update(saved)
+    forget_connections(app)
+
+
+def forget_connections(app):
+    """Drop the pools an earlier test made for the in-process broker; Celery keeps them for the process."""
+    app.close()
+    app.amqp._producer_pool = None

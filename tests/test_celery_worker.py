@@ -1,39 +1,11 @@
 """A real Celery worker against a real Redis: proves the broker wiring, not just eager mode."""
 
-import os
-
 import pytest
-import redis
 from celery.backends.redis import RedisBackend
 from celery.contrib.testing.worker import start_worker
 from celery.result import AsyncResult
 
 from config.celery import app, worker_health_task
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-@pytest.fixture
-def redis_broker():
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        message = f"no Redis answers at {REDIS_URL} (set TEST_REDIS_URL)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}: CI must run the broker test")
-        pytest.skip(message)
-    saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
-    app.conf.update(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False)
-    forget_connections()
-    yield REDIS_URL
-    app.conf.update(saved)
-    forget_connections()
-
-
-def forget_connections():
-    """Drop the pools an earlier test made for the in-process broker; Celery keeps them for the process."""
-    app.close()
-    app.amqp._producer_pool = None
 
 
 @pytest.mark.broker
