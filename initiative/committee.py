@@ -15,10 +15,19 @@ from initiative.tasks import send_committee_invitation_task
 from initiative.tokens import invitation_id_from_token
 
 
-def active_seat(initiative: Initiative, user) -> CommitteeMember | None:
+def _active_seats(initiative_id: int, user):
     if not getattr(user, "is_authenticated", False):
-        return None
-    return initiative.committee_members.filter(user=user, left_at__isnull=True).first()
+        return CommitteeMember.objects.none()
+    return CommitteeMember.objects.filter(initiative_id=initiative_id, user=user, left_at__isnull=True)
+
+
+def active_seat(initiative: Initiative, user) -> CommitteeMember | None:
+    return _active_seats(initiative.pk, user).first()
+
+
+def sits_on_committee(initiative_id: int, user) -> bool:
+    """Whether `user` holds a seat on the committee: one indexed query, no member's data decrypted."""
+    return _active_seats(initiative_id, user).exists()
 
 
 def locked_initiative_for_member(initiative_id: int, user) -> tuple[Initiative, CommitteeMember]:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from initiative import committee, filing, services
-from initiative.committee import active_seat
+from initiative.committee import active_seat, sits_on_committee
 from initiative.errors import DomainError, InvalidInput, NotVisible, TransitionRefused
 from initiative.forms import DeclarationForm, DraftForm, InvitationForm, WithdrawForm
 from initiative.lifecycle import Status
@@ -50,7 +50,7 @@ def initiative_detail(request, initiative_id: int):
             "threshold": threshold,
             "count": count,
             "percent": percent,
-            "is_member": active_seat(initiative, request.user) is not None,
+            "is_member": sits_on_committee(initiative.pk, request.user),
         },
     )
 
@@ -105,7 +105,7 @@ def _preview(template, unit, form) -> dict:
 
 def _member_initiative(request, initiative_id: int) -> Initiative:
     initiative = initiative_visible(initiative_id, request.user)
-    if initiative is None or active_seat(initiative, request.user) is None:
+    if initiative is None or not sits_on_committee(initiative.pk, request.user):
         raise Http404
     return initiative
 

@@ -6,9 +6,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from initiative.committee import active_seat
+from initiative.committee import sits_on_committee
 from initiative.errors import InvalidInput, NotVisible
-from initiative.models import Initiative
 from municipalities.models import SignatureMethod
 from signatures.serializers import SupporterSerializer, TokenSerializer
 from signatures.services import signature_confirm, signature_submit, signature_withdraw
@@ -72,8 +71,7 @@ class PaperSignatureCreateApi(APIView):
 
     @extend_schema(request=SupporterSerializer, responses={201: StatusOut})
     def post(self, request, initiative_id: int):
-        initiative = Initiative.objects.filter(pk=initiative_id).first()
-        if initiative is None or active_seat(initiative, request.user) is None:
+        if not sits_on_committee(initiative_id, request.user):
             raise NotVisible
         signature_submit(
             initiative_id=initiative_id,

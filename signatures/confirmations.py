@@ -7,6 +7,7 @@ Publishing one task per declaration cost the web process about a third of a sign
 task sweeps every minute for what a lost nudge (a crash between commit and publish) left behind.
 """
 
+import logging
 import threading
 import time
 
@@ -15,6 +16,8 @@ from django.utils import timezone
 
 from signatures.emails import send_confirmation
 from signatures.models import Signature, SignatureStatus
+
+logger = logging.getLogger(__name__)
 
 NUDGE_SECONDS = 1.0
 BATCH = 20  # rows stay locked while their e-mails go out: a confirmation click waits at most a batch
@@ -27,7 +30,8 @@ def nudge_confirmations() -> None:
     """Have the confirmations of declarations committed so far sent within about NUDGE_SECONDS.
 
     Called after the declaration's commit. When tasks run in the calling process (no broker), nothing
-    would run later, so the run happens now.
+    would run later, so the run happens now. When the broker cannot be reached the declaration is already
+    stored and answered for: the minute's sweep sends its e-mail, and the supporter gets no error.
     """
     from signatures.tasks import send_confirmations_task
 
@@ -40,7 +44,12 @@ def nudge_confirmations() -> None:
         if now < _next_nudge:
             return  # a run is already due after this commit, and will see this declaration
         _next_nudge = now + NUDGE_SECONDS
-    send_confirmations_task.apply_async(countdown=NUDGE_SECONDS)
+    try:
+        send_confirmations_task.apply_async(countdown=NUDGE_SECONDS)
+    except Exception:  # kombu's OperationalError and the transports' own: any failure to publish
+        with _nudge_lock:
+            _next_nudge = 0.0  # the next declaration asks again
+        logger.warning("could not request a confirmation run; the periodic sweep will send", exc_info=True)
 
 
 def send_due_confirmations() -> int:

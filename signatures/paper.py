@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from documents.typst_render import render_pdf
-from initiative.committee import active_seat
+from initiative.committee import sits_on_committee
 from initiative.errors import InvalidInput, NotVisible, TransitionRefused
 from initiative.lifecycle import Status
 from initiative.models import Initiative, Role
@@ -212,7 +212,7 @@ def _privacy_notice(
 def member_initiative(initiative_id: int, user) -> Initiative:
     """The initiative if `user` sits on its committee; NotVisible (404) for everybody else."""
     initiative = Initiative.objects.select_related("municipality").filter(pk=initiative_id).first()
-    if initiative is None or active_seat(initiative, user) is None:
+    if initiative is None or not sits_on_committee(initiative_id, user):
         raise NotVisible
     return initiative
 

@@ -216,8 +216,15 @@ def note_threshold(initiative_id: int) -> None:
     """Record when the counted signatures first reached the threshold (after commit, in its own statement)."""
     from signatures.selectors import support_count
 
-    initiative = Initiative.objects.filter(pk=initiative_id).first()
-    if initiative is None or initiative.threshold_reached_at or not initiative.signature_threshold:
+    # Only what the check reads: this runs after every counted signature until the threshold is reached.
+    initiative = (
+        Initiative.objects.filter(
+            pk=initiative_id, threshold_reached_at__isnull=True, signature_threshold__isnull=False
+        )
+        .only("pk", "signature_threshold", "rules", "municipality_id")
+        .first()
+    )
+    if initiative is None:
         return
     if support_count(initiative).counted >= initiative.signature_threshold:
         Initiative.objects.filter(pk=initiative_id, threshold_reached_at__isnull=True).update(

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsVerifiedWhenRequired
 from initiative.clerk_access import initiative_for_clerk
-from initiative.committee import active_seat
+from initiative.committee import sits_on_committee
 from initiative.errors import InvalidInput, NotVisible
 from initiative.models import Initiative, Packet, PacketStatus
 from initiative.packet.storage import packet_file_read
@@ -38,7 +38,7 @@ def download_name(packet: Packet) -> str:
 def _initiative_for_party(initiative_id: int, user) -> Initiative:
     """The initiative if `user` sits on its committee or is a clerk of its council (once filed)."""
     initiative = Initiative.objects.filter(pk=initiative_id).first()
-    if initiative is not None and active_seat(initiative, user) is not None:
+    if initiative is not None and sits_on_committee(initiative_id, user):
         return initiative
     return initiative_for_clerk(initiative_id, user)  # NotVisible for everybody else
 

@@ -153,3 +153,24 @@ def test_a_burst_of_declarations_publishes_one_task_and_every_e_mail_leaves(
     assert mailed_to("ewa") == [f"ewa{number}@example.org" for number in range(5)]
     # Five commits well within NUDGE_SECONDS of one another: one task mailed them all.
     assert len(published) == 1
+
+
+@pytest.mark.django_db
+def test_a_broker_out_of_reach_costs_the_supporter_nothing_and_the_next_declaration_asks_again(
+    collecting_initiative, monkeypatch, caplog
+):
+    from config.celery import app
+    from tests.conftest import forget_connections
+
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url="redis://127.0.0.1:9/0", task_always_eager=False)  # nobody listens on port 9
+    forget_connections(app)
+    monkeypatch.setattr(confirmations, "_next_nudge", 0.0)
+    try:
+        confirmations.nudge_confirmations()
+    finally:
+        app.conf.update(saved)
+        forget_connections(app)
+
+    assert confirmations._next_nudge == 0.0
+    assert "periodic sweep will send" in caplog.text
