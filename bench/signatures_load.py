@@ -492,6 +492,12 @@ def raw_inserts(url: str, target: dict, levels: list[int], count: int, deadline:
         f"INSERT INTO bench_raw_signature ({', '.join(columns)}) "  # our own column names
         f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING id"
     )
+    # The signing transaction's own statement: the partial unique index of live signatures decides.
+    insert_once = insert.replace(
+        " RETURNING id",
+        " ON CONFLICT (initiative_id, identity_hash) WHERE status IN ('pending', 'confirmed') DO NOTHING"
+        " RETURNING id",
+    )
     hash_at = columns.index("identity_hash")
 
     def values() -> list:
@@ -504,13 +510,12 @@ def raw_inserts(url: str, target: dict, levels: list[int], count: int, deadline:
 
     def app_shaped(connection) -> None:
         # What signature_submit sends for an e-mail declaration, minus Django: lock the initiative row
-        # FOR SHARE, insert inside a savepoint, commit.
+        # FOR SHARE, insert unless the person has a live signature, commit.
         with connection.transaction():
             connection.execute(
                 "SELECT id FROM initiative_initiative WHERE id = %s FOR SHARE", [target["initiative_id"]]
             )
-            with connection.transaction():
-                connection.execute(insert, values())
+            connection.execute(insert_once, values())
 
     def unlocked(connection) -> None:
         # The same with a plain SELECT: what locking one row by every signer costs, round trips aside.
@@ -518,8 +523,7 @@ def raw_inserts(url: str, target: dict, levels: list[int], count: int, deadline:
             connection.execute(
                 "SELECT id FROM initiative_initiative WHERE id = %s", [target["initiative_id"]]
             )
-            with connection.transaction():
-                connection.execute(insert, values())
+            connection.execute(insert_once, values())
 
     results = []
     kinds = (
