@@ -12,7 +12,6 @@ import logging
 import re
 import shutil
 import subprocess
-import threading
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -28,6 +27,7 @@ from documents.pades import (
 )
 from documents.pdf_assembly import Attachment, assemble_pdf
 from documents.typst_render import render_pdf
+from tests.concurrently import at_once
 from tests.documents.test_pades import STATEMENT_DATA
 from tests.pki import (  # noqa: F401  (fixtures)
     SEAL_P12_PASSWORD,
@@ -256,18 +256,7 @@ def test_the_development_seal_is_made_once_and_reused(document, settings, tmp_pa
 
 def test_processes_making_the_development_seal_at_once_share_one(settings, tmp_path):
     settings.DEBUG, settings.VAR_DIR, settings.SEAL_P12_FILE = True, tmp_path / "var", ""
-    start = threading.Barrier(4)
-    made: list[bytes] = []
-
-    def make():
-        start.wait()
-        made.append(seal_key.development_seal().read_bytes())
-
-    threads = [threading.Thread(target=make) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    made = at_once(*[lambda: seal_key.development_seal().read_bytes()] * 4)
 
     assert len(made) == 4 and len(set(made)) == 1
     assert [p.name for p in (tmp_path / "var" / "seal").iterdir() if p.name.startswith(".")] == []

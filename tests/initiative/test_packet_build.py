@@ -36,6 +36,7 @@ from initiative.packet.verify import packet_verify
 from initiative.tasks import build_packet_task
 from signatures.models import Signature, SignatureStatus
 from signatures.paper import paper_row_enter, paper_scan_upload
+from tests.concurrently import at_once, failures
 from tests.initiative.conftest import FILED_THRESHOLD, paper_supporter, sign_on_paper
 from tests.pki import (  # noqa: F401  (fixtures)
     ADULT_PESEL,
@@ -401,26 +402,8 @@ def test_a_run_finding_the_packet_locked_leaves_it_to_the_holder(seal_settings, 
 @pytest.mark.django_db(transaction=True)
 def test_two_runs_at_once_build_one_file(seal_settings, filed_initiative):
     packet = Packet.objects.create(initiative=filed_initiative, version=2)
-    start = threading.Barrier(2)
-    answers, errors = [], []
-
-    def build():
-        try:
-            start.wait(timeout=30)
-            answers.append(packet_build(packet.pk))
-        except Exception as error:  # reported below; a thread's exception would be lost
-            errors.append(error)
-        finally:
-            from django.db import connection
-
-            connection.close()
-
-    workers = [threading.Thread(target=build) for _ in range(2)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
-    assert errors == []
+    answers = at_once(lambda: packet_build(packet.pk), lambda: packet_build(packet.pk))
+    assert failures(answers) == []
     packet.refresh_from_db()
     assert packet.status == PacketStatus.READY
     assert packet.sha256 in answers and set(answers) <= {packet.sha256, ""}

@@ -9,8 +9,6 @@ stores it: what matters here is that it goes when its time comes and its checksu
 import datetime
 import hashlib
 import logging
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -39,6 +37,7 @@ from signatures.retention import signatures_erase
 from signatures.selectors import support_count
 from signatures.services import signature_confirm, signature_submit, signature_withdraw
 from signatures.tokens import confirm_token, withdraw_token
+from tests.concurrently import at_once
 from tests.initiative.conftest import FILED_THRESHOLD, complete_committee, paper_supporter, sign_on_paper
 
 RETENTION_DAYS = 90
@@ -539,17 +538,7 @@ def test_two_overlapping_runs_erase_once_and_log_once(collecting_initiative, aut
     assert Signature.objects.filter(initiative=rejected).count() == SUPPORTERS
     now = rejected.finished_at + 400 * DAY
     connection.close()
-    barrier = threading.Barrier(2)
-
-    def run() -> dict:
-        barrier.wait()
-        try:
-            return retention_run(now=now)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        results = [future.result() for future in [pool.submit(run), pool.submit(run)]]
+    results = at_once(lambda: retention_run(now=now), lambda: retention_run(now=now))
 
     assert sum(result["initiatives"] for result in results) == 1
     assert sum(result["signatures"] for result in results) == SUPPORTERS

@@ -1,12 +1,11 @@
-import threading
-
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from initiative import services
 from initiative.errors import TransitionRefused
 from initiative.lifecycle import TRANSITIONS, Status
 from initiative.models import Initiative, StatusChange
+from tests.concurrently import at_once, failures
 
 
 @pytest.mark.django_db
@@ -55,25 +54,12 @@ def test_two_members_opening_at_once_open_it_once(ready_initiative, author):
     from initiative.models import CommitteeMember
 
     other = CommitteeMember.objects.filter(initiative=ready_initiative).exclude(user=author).first().user
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def open_as(user):
-        try:
-            barrier.wait()
-            services.initiative_open(initiative_id=ready_initiative.pk, actor=user)
-            outcomes.append("opened")
-        except TransitionRefused:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=open_as, args=(user,)) for user in (author, other)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["opened", "refused"]
+    outcomes = at_once(
+        lambda: services.initiative_open(initiative_id=ready_initiative.pk, actor=author),
+        lambda: services.initiative_open(initiative_id=ready_initiative.pk, actor=other),
+    )
+    refused = failures(outcomes)
+    assert len(refused) == 1 and isinstance(refused[0], TransitionRefused)
     assert StatusChange.objects.filter(initiative=ready_initiative, action="open").count() == 1
 
 
@@ -87,35 +73,12 @@ def test_withdraw_racing_the_expiry_task_leaves_one_outcome(collecting_initiativ
         collection_ends_at=timezone.now() - datetime.timedelta(seconds=1),
         opened_at=timezone.now() - datetime.timedelta(days=1),
     )
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-            outcomes.append("done")
-        except TransitionRefused:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(
-            target=run, args=(lambda: services.initiative_expire(initiative_id=collecting_initiative.pk),)
-        ),
-        threading.Thread(
-            target=run,
-            args=(
-                lambda: services.initiative_withdraw(initiative_id=collecting_initiative.pk, actor=author),
-            ),
-        ),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["done", "refused"]
+    outcomes = at_once(
+        lambda: services.initiative_expire(initiative_id=collecting_initiative.pk),
+        lambda: services.initiative_withdraw(initiative_id=collecting_initiative.pk, actor=author),
+    )
+    refused = failures(outcomes)
+    assert len(refused) == 1 and isinstance(refused[0], TransitionRefused)
     final = Initiative.objects.get(pk=collecting_initiative.pk)
     assert final.status in {Status.EXPIRED, Status.WITHDRAWN}
     assert final.status_changes.filter(action__in=["expire", "withdraw"]).count() == 1

@@ -1,6 +1,5 @@
 """Confirmation e-mails leave from the outbox of pending declarations: each once, none lost, few tasks."""
 
-import threading
 import time
 
 import pytest
@@ -13,6 +12,7 @@ from signatures import confirmations
 from signatures.confirmations import send_due_confirmations
 from signatures.models import Signature
 from signatures.services import signature_submit
+from tests.concurrently import at_once, failures
 from tests.signatures.conftest import supporter
 
 FAILING_ADDRESS = "nie.dojdzie@example.org"
@@ -98,27 +98,9 @@ def test_overlapping_runs_share_the_work_and_send_each_once(collecting_initiativ
         declare(collecting_initiative, number)  # mailed at once here: no broker, so no run to wait for
     Signature.objects.update(confirmation_sent_at=None)
     mail.outbox.clear()
-    start = threading.Barrier(3)
-    counts, errors = [], []
+    counts = at_once(send_due_confirmations, send_due_confirmations, send_due_confirmations)
 
-    def run():
-        from django.db import connection
-
-        try:
-            start.wait()
-            counts.append(send_due_confirmations())
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    assert failures(counts) == []
     assert sum(counts) == 60
     assert len(mail.outbox) == 60 and len(set(mailed_to())) == 60
 
