@@ -19,6 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 PREFIX = "v1"
 NONCE_BYTES = 12
+FILE_HEADER_LENGTH = len(PREFIX) + 1 + 8 + 1  # "v1.<key id>."
 
 
 class DecryptionFailed(Exception):
@@ -86,17 +87,13 @@ def encrypt_bytes(plaintext: bytes, *, context: str) -> bytes:
 
 
 def decrypt_bytes(stored: bytes, *, context: str) -> bytes:
-    header_length = len(PREFIX) + 1 + 8 + 1
-    try:
-        prefix, key_id, _rest = stored[:header_length].decode("ascii").split(".", 2)
-    except (UnicodeDecodeError, ValueError) as error:
-        raise DecryptionFailed("not an encrypted file") from error
-    if prefix != PREFIX:
-        raise DecryptionFailed(f"unknown format {prefix!r}")
+    key_id = key_id_of_file(stored)
+    if key_id is None:
+        raise DecryptionFailed("not an encrypted file")
     key = dict(keys()).get(key_id)
     if key is None:
         raise DecryptionFailed(f"no configured key has id {key_id}")
-    raw = stored[header_length:]
+    raw = stored[FILE_HEADER_LENGTH:]
     try:
         return AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode())
     except InvalidTag as error:
@@ -106,6 +103,15 @@ def decrypt_bytes(stored: bytes, *, context: str) -> bytes:
 def key_id_of(stored: str) -> str | None:
     parts = stored.split(".", 2)
     return parts[1] if len(parts) == 3 and parts[0] == PREFIX else None
+
+
+def key_id_of_file(stored: bytes) -> str | None:
+    """The key that sealed a file: binary from `encrypt_bytes`, or text from `encrypt` stored as a file."""
+    try:
+        prefix, key_id, _rest = stored[:FILE_HEADER_LENGTH].decode("ascii").split(".", 2)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return key_id if prefix == PREFIX else None
 
 
 def newest_key_id() -> str:

@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class SignaturesConfig(AppConfig):
     name = "signatures"
+
+    def ready(self):
+        from personal_data.rotation import register_encrypted_files
+        from signatures.models import PaperSheetScan
+        from signatures.paper import paper_scan_reseal
+
+        register_encrypted_files("paper scans", PaperSheetScan.objects.all, paper_scan_reseal)

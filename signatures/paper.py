@@ -357,6 +357,12 @@ def paper_scan_content(scan: PaperSheetScan) -> bytes:
     )
 
 
+def paper_scan_reseal(scan: PaperSheetScan, stored: bytes) -> bytes:
+    """The stored scan sealed again under the newest key (`reencrypt_personal_data`)."""
+    context = _encryption_context(scan.initiative_id, scan.sheet_number)
+    return encrypt(decrypt(stored.decode("ascii"), context=context), context=context).encode("ascii")
+
+
 def scan_download_name(scan: PaperSheetScan) -> str:
     """A name that says which sheet it is and nothing about anybody on it."""
     return f"arkusz-{scan.initiative_id}-{scan.sheet_number}.{EXTENSIONS[ScanType(scan.content_type)]}"

@@ -26,3 +26,8 @@ def packet_file_read(packet: Packet) -> bytes:
     """The sealed PDF. Raises OSError when the storage lost it, DecryptionFailed when it does not open."""
     with packet.file.open("rb") as handle:
         return decrypt_bytes(handle.read(), context=_context(packet))
+
+
+def packet_file_reseal(packet: Packet, stored: bytes) -> bytes:
+    """The stored file sealed again under the newest key (`reencrypt_personal_data`)."""
+    return encrypt_bytes(decrypt_bytes(stored, context=_context(packet)), context=_context(packet))

@@ -6,12 +6,16 @@ from django.db.models.functions import Cast
 
 from personal_data.encryption import key_id_of, newest_key_id
 from personal_data.fields import EncryptedTextField
+from personal_data.rotation import reencrypt_files
 
 BATCH = 500
 
 
 class Command(BaseCommand):
-    help = "Re-encrypt personal data sealed under an older key with the newest of FIELD_ENCRYPTION_KEYS."
+    help = (
+        "Re-encrypt personal data (columns and stored files) sealed under an older key with the newest of "
+        "FIELD_ENCRYPTION_KEYS; afterwards the older keys can be removed."
+    )
 
     def handle(self, *args, **options):
         newest = newest_key_id()
@@ -22,7 +26,10 @@ class Command(BaseCommand):
                 count = self._reencrypt(model, names, newest)
                 total += count
                 self.stdout.write(f"{model._meta.label}: {count} rows re-encrypted")
-        self.stdout.write(f"done: {total} rows now under key {newest}")
+        for label, count in reencrypt_files(newest).items():
+            total += count
+            self.stdout.write(f"{label}: {count} files re-encrypted")
+        self.stdout.write(f"done: {total} rows and files now under key {newest}")
 
     def _reencrypt(self, model, names: list[str], newest: str) -> int:
         raw = {f"raw_{name}": Cast(F(name), output_field=TextField()) for name in names}
