@@ -312,6 +312,7 @@ def child_build(packet_id: int) -> dict:
     started = time.perf_counter()
     packet_build(packet_id, clock=clock)
     wall = time.perf_counter() - started
+    build_peak = peak_mib()  # before reading the stored file back below, which is not the build's
     packet = Packet.objects.get(pk=packet_id)
     from documents.pdf_assembly import page_count
     from initiative.packet.storage import packet_file_read
@@ -324,6 +325,8 @@ def child_build(packet_id: int) -> dict:
         "size_bytes": packet.size_bytes,
         "wall_seconds": round(wall, 2),
         "phases": {phase: round(seconds, 2) for phase, seconds in clock.seconds.items()},
+        "build_peak_rss_mib": build_peak,
+        "peak_rss_mib_at_end_of": {phase: round(mib) for phase, mib in clock.peak_mib.items()},
         "render_by_template": {
             template: {"parts": parts, "seconds": round(seconds, 2)}
             for template, (parts, seconds) in clock.templates.items()
@@ -431,10 +434,12 @@ def print_tables(result: dict) -> None:
                         for phase in ("gather", "render", "assemble", "seal", "store")
                     ),
                     f"{build['wall_seconds']:.2f} s",
-                    f"{build['peak_rss_mib']:.0f} MiB",
+                    f"{build['build_peak_rss_mib']:.0f} MiB",
                 ]
             )
         )
+        marks = ", ".join(f"{phase} {mib} MiB" for phase, mib in build["peak_rss_mib_at_end_of"].items())
+        print(f"  peak when each phase last ended: {marks}")
     print("\nvalidation of the sealed packet (fresh process)")
     for size in result["sizes"]:
         check = size["validate"]

@@ -121,11 +121,11 @@ def _build(packet: Packet, clock: PhaseClock, written: list[str]) -> None:
     rendered = packet_render(packet, clock=clock)
     with clock("seal"):
         sealed = seal_pdf(rendered.data)
+    packet.merkle_root, packet.records = rendered.merkle_root, rendered.records
+    del rendered  # the unsealed copy: with scans attached, hundreds of MiB not needed any more
     with clock("store"):
         written.append(packet_file_store(packet, sealed))
         packet.sha256 = hashlib.sha256(sealed).hexdigest()
-        packet.merkle_root = rendered.merkle_root
-        packet.records = rendered.records
         packet.size_bytes = len(sealed)
         packet.ready_at = timezone.now()
         packet.status = PacketStatus.READY

@@ -29,6 +29,7 @@ import dataclasses
 import hashlib
 import itertools
 import json
+import resource
 import subprocess
 import sys
 import time
@@ -77,10 +78,13 @@ sys.stdout.buffer.write(pdf)
 
 
 class PhaseClock:
-    """Wall time spent per phase, summed over the interleaved steps (for the benchmark and the logs)."""
+    """Wall time spent per phase, summed over the interleaved steps, and the process's peak resident memory
+    when each phase last ended (a high-water mark: the first phase that shows the final peak reached it).
+    For the benchmark and the logs."""
 
     def __init__(self):
         self.seconds: dict[str, float] = collections.defaultdict(float)
+        self.peak_mib: dict[str, float] = {}
         self.templates: dict[str, list] = collections.defaultdict(lambda: [0, 0.0])  # parts, seconds
 
     @contextlib.contextmanager
@@ -90,6 +94,7 @@ class PhaseClock:
             yield
         finally:
             self.seconds[phase] += time.perf_counter() - started
+            self.peak_mib[phase] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     def timed(self, phase: str, items: Iterable) -> Iterator:
         """Iterate `items`, counting the time spent producing each one towards `phase`."""

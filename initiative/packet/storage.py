@@ -5,10 +5,17 @@ under FIELD_ENCRYPTION_KEYS and bound to its packet row (a file moved to another
 checksum on the row is of the sealed PDF itself, the file the council receives and `verify_packet` checks.
 """
 
-from django.core.files.base import ContentFile
+import tempfile
+
+from django.core.files.base import File
 
 from initiative.models import Packet
-from personal_data.encryption import decrypt_bytes, encrypt_bytes
+from personal_data.encryption import decrypt_bytes, encrypt_bytes, encrypt_bytes_in_chunks
+
+# Encrypted pieces gather in memory up to this size, then on local disk, on their way to the storage: a
+# packet with a thousand scans is some 300 MiB, and a second copy of it in memory is what the build's peak
+# was made of.
+SPOOL_BYTES = 8 * 1024 * 1024
 
 
 def _context(packet: Packet) -> str:
@@ -17,8 +24,11 @@ def _context(packet: Packet) -> str:
 
 def packet_file_store(packet: Packet, sealed: bytes) -> str:
     """Write the encrypted file (the storage name is random); returns it. The caller saves the row."""
-    encrypted = encrypt_bytes(sealed, context=_context(packet))
-    packet.file.save("packet.pdf.enc", ContentFile(encrypted), save=False)
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        for chunk in encrypt_bytes_in_chunks(sealed, context=_context(packet)):
+            spool.write(chunk)
+        spool.seek(0)
+        packet.file.save("packet.pdf.enc", File(spool), save=False)
     return packet.file.name
 
 

@@ -7,11 +7,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from personal_data.encryption import (
+    FILE_CHUNK_BYTES,
     DecryptionFailed,
     decrypt,
     decrypt_bytes,
     encrypt,
     encrypt_bytes,
+    encrypt_bytes_in_chunks,
     key_id_of,
     keyed_hash,
 )
@@ -84,6 +86,15 @@ def test_files_round_trip_and_stay_unreadable_at_rest(data):
     sealed = encrypt_bytes(b"%PDF-1.7 Zo\xc5\xbceda " + data, context="packet:1:1")
     assert b"%PDF" not in sealed and b"Zo\xc5\xbceda" not in sealed
     assert decrypt_bytes(sealed, context="packet:1:1") == b"%PDF-1.7 Zo\xc5\xbceda " + data
+
+
+def test_a_file_encrypted_in_pieces_opens_in_one_call():
+    data = os.urandom(2 * FILE_CHUNK_BYTES + 12345)  # pieces across the chunk boundaries, the last one short
+    pieces = list(encrypt_bytes_in_chunks(data, context="packet:1:1"))
+    assert len(pieces) == 5  # header and nonce, three chunks, the tag
+    assert decrypt_bytes(b"".join(pieces), context="packet:1:1") == data
+    with pytest.raises(DecryptionFailed):
+        decrypt_bytes(b"".join(pieces[:-1]) + bytes(16), context="packet:1:1")  # a wrong tag
 
 
 def test_a_file_opens_only_for_its_own_row_and_under_a_known_key(two_keys, settings):
