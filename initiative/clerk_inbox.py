@@ -11,14 +11,12 @@ from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, W
 from initiative.clerk_access import initiatives_for_clerk
 from initiative.decisions import DEADLINE_WARNING_DAYS, days_left, deadline_warnings
 from initiative.errors import NotVisible
-from initiative.lifecycle import FINISHED_STATES, TRANSITIONS, Action, Status
+from initiative.lifecycle import AWAITING_DECISION_STATES, FINISHED_STATES, TRANSITIONS, Action, Status
 from initiative.models import CommitteeMember, Initiative, Packet
 from signatures.verification import VerificationCounts, verification_counts_of
 
+
 # While the office and the council still owe a decision within the 3-month term (art. 41a ust. 3 u.s.g.).
-AWAITING_DECISION = frozenset({Status.SUBMITTED, Status.UNDER_VERIFICATION})
-
-
 def clerk_initiatives(user) -> QuerySet[Initiative]:
     """The clerk's initiatives: open ones first, nearest deadline first; finished ones after them."""
     return (
@@ -54,7 +52,7 @@ class ClerkView:
     @property
     def awaiting_decision(self) -> bool:
         """Filed and not yet accepted or rejected: the council's term is running."""
-        return self.initiative.status in AWAITING_DECISION and self.days_left is not None
+        return self.initiative.status in AWAITING_DECISION_STATES and self.days_left is not None
 
     @property
     def deadline_close(self) -> bool:
@@ -107,7 +105,7 @@ def clerk_views(initiatives) -> list[ClerkView]:
             initiative=initiative,
             counts=counts[initiative.pk],
             days_left=days_left(initiative),
-            warnings=deadline_warnings(initiative) if initiative.status in AWAITING_DECISION else [],
+            warnings=deadline_warnings(initiative) if initiative.status in AWAITING_DECISION_STATES else [],
         )
         for initiative in initiatives
     ]

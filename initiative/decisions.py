@@ -104,13 +104,13 @@ def initiative_accept(
     with transaction.atomic():
         initiative = _locked(initiative_id, clerk, Action.ACCEPT)
         counts = verification_counts(initiative)
-        if counts.valid < initiative.signature_threshold:
+        if not counts.threshold_met:
             raise TransitionRefused(
                 _(
                     "Signatures found valid: %(valid)s of the %(threshold)s needed. The draft cannot be "
                     "accepted: finish the verification, or reject the draft."
                 )
-                % {"valid": counts.valid, "threshold": initiative.signature_threshold}
+                % {"valid": counts.valid, "threshold": counts.threshold}
             )
         filed_on = timezone.localtime(initiative.submitted_at).date()
         deadline = initiative.consideration_deadline

@@ -54,3 +54,6 @@ FINISHED_STATES = frozenset(
     {Status.REJECTED, Status.ADOPTED, Status.NOT_ADOPTED, Status.WITHDRAWN, Status.EXPIRED}
 )
 COMMITTEE_EDITABLE_STATES = frozenset({Status.DRAFT})
+# Filed and before the council office's decision: the 3-month deadline runs (art. 41a ust. 3 u.s.g.); an
+# accepted draft has its session date, and a supplement period stops the clock.
+AWAITING_DECISION_STATES = frozenset({Status.SUBMITTED, Status.UNDER_VERIFICATION})

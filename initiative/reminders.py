@@ -14,16 +14,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from initiative.decisions import DEADLINE_WARNING_DAYS, days_left
 from initiative.emails import send_deadline_reminder
-from initiative.lifecycle import Status
+from initiative.lifecycle import AWAITING_DECISION_STATES
 from initiative.models import DeadlineReminder, Initiative
 
 logger = logging.getLogger(__name__)
 
-LEAD_DAYS = (14, 3)
-# Only while the office and the council still have the draft before them; an accepted draft has its
-# session date, and a supplement period stops the clock (initiative.decisions).
-REMINDED_STATES = (Status.SUBMITTED, Status.UNDER_VERIFICATION)
+LEAD_DAYS = (DEADLINE_WARNING_DAYS, 3)
 
 
 def _claim(initiative: Initiative, lead: int) -> bool:
@@ -55,13 +53,13 @@ def deadline_reminders_send(today: datetime.date | None = None) -> int:
     """
     today = today or timezone.localdate()
     due = Initiative.objects.filter(
-        status__in=REMINDED_STATES,
+        status__in=AWAITING_DECISION_STATES,
         consideration_deadline__gte=today,
         consideration_deadline__lte=today + datetime.timedelta(days=max(LEAD_DAYS)),
     ).select_related("municipality")
     ordered = 0
     for initiative in due:
-        left = (initiative.consideration_deadline - today).days
+        left = days_left(initiative, today=today)
         recipients = _clerk_addresses(initiative)
         if not recipients:
             # Not claimed: the reminder goes when the council has a clerk on the platform.

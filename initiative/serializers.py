@@ -1,8 +1,9 @@
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from initiative.lifecycle import Status
-from initiative.models import Initiative, Role
+from initiative.models import Initiative, PacketStatus, Role
 
 
 class MunicipalityRefSerializer(serializers.Serializer):
@@ -147,9 +148,9 @@ class PacketOutSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_url(self, packet) -> str | None:
-        if packet.status != "ready" or packet.file_deleted_at is not None:
+        if packet.status != PacketStatus.READY or packet.file_deleted_at is not None:
             return None
-        return f"/api/v1/initiatives/{packet.initiative_id}/packet.pdf?version={packet.version}"
+        return reverse("api-packet-download", args=[packet.initiative_id]) + f"?version={packet.version}"
 
 
 class VerificationCountsSerializer(serializers.Serializer):

@@ -69,9 +69,7 @@ def decrypt(stored: str, *, context: str) -> str:
         raise DecryptionFailed("not an encrypted value") from error
     if prefix != PREFIX:
         raise DecryptionFailed(f"unknown format {prefix!r}")
-    key = dict(keys()).get(key_id)
-    if key is None:
-        raise DecryptionFailed(f"no configured key has id {key_id}")
+    key = _key(key_id)
     try:
         plaintext = AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode("utf-8"))
     except InvalidTag as error:
@@ -104,14 +102,19 @@ def decrypt_bytes(stored: bytes, *, context: str) -> bytes:
     key_id = key_id_of_file(stored)
     if key_id is None:
         raise DecryptionFailed("not an encrypted file")
-    key = dict(keys()).get(key_id)
-    if key is None:
-        raise DecryptionFailed(f"no configured key has id {key_id}")
-    raw = stored[FILE_HEADER_LENGTH:]
+    key = _key(key_id)
+    raw = memoryview(stored)[FILE_HEADER_LENGTH:]  # a view: a packet can be hundreds of MiB
     try:
         return AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode())
     except InvalidTag as error:
         raise DecryptionFailed("the file does not open under its key: tampered or misplaced") from error
+
+
+def _key(key_id: str) -> bytes:
+    key = dict(keys()).get(key_id)
+    if key is None:
+        raise DecryptionFailed(f"no configured key has id {key_id}")
+    return key
 
 
 def key_id_of(stored: str) -> str | None:
@@ -122,10 +125,9 @@ def key_id_of(stored: str) -> str | None:
 def key_id_of_file(stored: bytes) -> str | None:
     """The key that sealed a file: binary from `encrypt_bytes`, or text from `encrypt` stored as a file."""
     try:
-        prefix, key_id, _rest = stored[:FILE_HEADER_LENGTH].decode("ascii").split(".", 2)
-    except (UnicodeDecodeError, ValueError):
+        return key_id_of(stored[:FILE_HEADER_LENGTH].decode("ascii"))
+    except UnicodeDecodeError:
         return None
-    return key_id if prefix == PREFIX else None
 
 
 def newest_key_id() -> str:

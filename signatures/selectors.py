@@ -5,6 +5,8 @@ import datetime
 import hashlib
 from collections.abc import Iterator
 
+from django.db.models import QuerySet
+
 from signatures.models import PaperSheetScan, Signature, SignatureStatus
 from signatures.tally import counts_by_method
 
@@ -82,11 +84,11 @@ class FiledScan:
     content: bytes
 
 
-def _counted(initiative):
-    """The signatures that count, in the stable order of the list: confirmed, in a form the rules accept."""
+def counted_signatures(initiative) -> QuerySet[Signature]:
+    """The signatures that count, the list filed and verified: confirmed, in a form the rules accept."""
     return Signature.objects.filter(
-        initiative=initiative, status=SignatureStatus.CONFIRMED, method__in=accepted_methods(initiative)
-    ).order_by("pk")
+        initiative_id=initiative.pk, status=SignatureStatus.CONFIRMED, method__in=accepted_methods(initiative)
+    )
 
 
 def filed_signatures(initiative) -> Iterator[FiledSignature]:
@@ -95,16 +97,20 @@ def filed_signatures(initiative) -> Iterator[FiledSignature]:
     Plain tuples from the database (no model objects) keep 100,000 rows cheap; the caller must be the
     packet or a clerk's view that records the access (DESIGN.md §7).
     """
-    rows = _counted(initiative).values_list(
-        "method",
-        "first_names",
-        "last_name",
-        "address",
-        "pesel",
-        "birth_date",
-        "citizenship",
-        "signed_on",
-        "evidence",
+    rows = (
+        counted_signatures(initiative)
+        .order_by("pk")
+        .values_list(
+            "method",
+            "first_names",
+            "last_name",
+            "address",
+            "pesel",
+            "birth_date",
+            "citizenship",
+            "signed_on",
+            "evidence",
+        )
     )
     for row in rows.iterator(chunk_size=FILED_CHUNK):
         yield FiledSignature(*row)
@@ -113,7 +119,7 @@ def filed_signatures(initiative) -> Iterator[FiledSignature]:
 def filed_signature_evidence(initiative) -> Iterator[tuple[int, str, dict | None]]:
     """(position in the list from 1, form, evidence) of every counted signature, in list order, without
     decrypting anything: for the packet's section on electronic signatures."""
-    rows = _counted(initiative).values_list("method", "evidence")
+    rows = counted_signatures(initiative).order_by("pk").values_list("method", "evidence")
     for position, (method, evidence) in enumerate(rows.iterator(chunk_size=FILED_CHUNK), start=1):
         yield position, method, evidence
 

@@ -26,7 +26,7 @@ from initiative.errors import InvalidInput, TransitionRefused
 from initiative.lifecycle import Status
 from initiative.models import Initiative
 from signatures.models import InvalidReason, Signature, SignatureStatus, Verdict
-from signatures.selectors import accepted_methods
+from signatures.selectors import accepted_methods, counted_signatures
 
 MAX_VERDICTS = 200_000  # per request or file: twice the largest support list the platform is sized for
 REASON_CODES = frozenset(InvalidReason.values)
@@ -61,13 +61,6 @@ class VerdictsApplied(VerificationCounts):
     """The counts after a batch of verdicts, with how many rows the batch set."""
 
     updated: int
-
-
-def counted_signatures(initiative: Initiative) -> QuerySet[Signature]:
-    """The support list the clerk verifies: confirmed signatures in the forms the frozen rules accept."""
-    return Signature.objects.filter(
-        initiative_id=initiative.pk, status=SignatureStatus.CONFIRMED, method__in=accepted_methods(initiative)
-    )
 
 
 def verification_counts(initiative: Initiative) -> VerificationCounts:
@@ -259,14 +252,13 @@ def _lock_rows(initiative: Initiative, entries: list[VerdictEntry]) -> list[str]
     """Lock the named rows in id order (two bulk verdicts over the same rows then queue instead of
     deadlocking) and return a message for every entry that is not on this initiative's support list."""
     ids = sorted({entry.signature_id for entry in entries})
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM {Signature._meta.db_table} "  # noqa: S608
-            "WHERE initiative_id = %s AND status = %s AND method = ANY(%s) AND id = ANY(%s) "
-            "ORDER BY id FOR UPDATE",
-            [initiative.pk, SignatureStatus.CONFIRMED, list(accepted_methods(initiative)), ids],
-        )
-        found = {row[0] for row in cursor.fetchall()}
+    found = set(
+        counted_signatures(initiative)
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
     return [
         problem_at(
             entry.where,

@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
@@ -121,10 +121,7 @@ def _back_to_list(request, initiative: Initiative):
 
 
 def _initiative_page_url(initiative: Initiative) -> str:
-    try:
-        return reverse("clerk-initiative", args=[initiative.pk])
-    except NoReverseMatch:  # the clerk's initiative page belongs to initiative.urls_clerk
-        return f"/clerk/initiatives/{initiative.pk}/"
+    return reverse("clerk-initiative", args=[initiative.pk])
 
 
 def _render_list(request, initiative: Initiative, *, import_errors=(), status: int = 200):

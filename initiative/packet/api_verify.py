@@ -4,18 +4,17 @@ The answer is the report of initiative.packet.verify as JSON, 200 whether the pa
 check itself succeeded); 400 when there is no file or it is too large. Nothing is stored.
 """
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from initiative.errors import InvalidInput
 from initiative.packet.verify import packet_verify
+from signatures.throttles import SigningPerAddressThrottle
 
 # A packet of 100,000 signatures with paper scans attached stays well under this.
 MAX_PACKET_BYTES = 200 * 1024 * 1024
@@ -37,23 +36,14 @@ ReportOut = inline_serializer(
 )
 
 
-class VerifyingPerAddressThrottle(SimpleRateThrottle):
+class VerifyingPerAddressThrottle(SigningPerAddressThrottle):
     """Checking a large packet costs seconds of a worker: a few a minute from one address is plenty for a
-    person. Off with RATE_LIMITS=off, like the other public forms' limits (signatures/throttles.py)."""
+    person. Counted per address and off with RATE_LIMITS=off, like the signing forms' limits."""
 
     scope = "packet_verifying"
-    rate = "10/min"
 
     def get_rate(self):
-        return self.rate
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-    def allow_request(self, request, view):
-        if not settings.RATE_LIMITS:
-            return True
-        return super().allow_request(request, view)
+        return "10/min"
 
 
 def uploaded_packet(request) -> bytes:

@@ -12,19 +12,17 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.emails import site_link
 from initiative.models import CommitteeMember, Packet
 
 logger = logging.getLogger(__name__)
 
 
 def _link(name: str, *args) -> str:
-    try:
-        return settings.SITE_URL + reverse(name, args=args)
-    except NoReverseMatch:
-        return settings.SITE_URL + "/"
+    return site_link(reverse(name, args=args))
 
 
 def _message(template: str, context: dict, recipient: str) -> EmailMessage:
@@ -72,10 +70,9 @@ def send_packet_ready(packet: Packet) -> dict:
     else:
         logger.warning("packet %s ready; no council e-mail recorded for %s", packet.pk, unit.teryt)
     context["chair_notified"] = chair
-    members = CommitteeMember.objects.filter(initiative=initiative, left_at__isnull=True)
-    messages = [
-        ("committee", _message("packet_ready", context, member.user.email))
-        for member in members.select_related("user")
-        if member.user.email
-    ]
+    # Addresses only: loading the members would decrypt names and addresses nobody reads here.
+    addresses = CommitteeMember.objects.filter(initiative=initiative, left_at__isnull=True).values_list(
+        "user__email", flat=True
+    )
+    messages = [("committee", _message("packet_ready", context, address)) for address in addresses if address]
     return {"chair": chair, "committee": _deliver(messages, packet) if messages else 0}

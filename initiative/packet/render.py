@@ -26,7 +26,6 @@ process through pipes.
 import collections
 import contextlib
 import dataclasses
-import hashlib
 import itertools
 import json
 import resource
@@ -36,8 +35,9 @@ import time
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
+from accounts.emails import site_link
 from documents.pdf_assembly import Attachment, assemble_pdf, page_count
 from documents.typst_render import RenderFailed
 from initiative.models import Packet
@@ -115,7 +115,6 @@ class RenderedPacket:
     data: bytes  # the assembled PDF/A-3b, not sealed yet
     records: int
     merkle_root: str
-    pages: int
 
 
 @dataclasses.dataclass
@@ -245,10 +244,12 @@ def packet_render(packet: Packet, *, clock: PhaseClock | None = None) -> Rendere
     # C: the scans of paper sheets, attached as files and listed with their checksums.
     with clock("gather"):
         sheets = {}  # attachment name: sheet number
+        files = {}  # attachment name: SHA-256, checked against the upload's by filed_paper_scans
         scans = []
         for scan in filed_paper_scans(initiative):
             name = f"arkusz-{scan.sheet_number}.{SCAN_EXTENSIONS[scan.content_type]}"
             sheets[name] = scan.sheet_number
+            files[name] = scan.sha256
             scans.append(
                 Attachment(
                     name=name,
@@ -258,7 +259,6 @@ def packet_render(packet: Packet, *, clock: PhaseClock | None = None) -> Rendere
                     relationship="Source",
                 )
             )
-        files = {attachment.name: hashlib.sha256(attachment.data).hexdigest() for attachment in scans}
     first = body.next_page
     scans_data = _scans_data(ident, body.next_page, scans, files, sheets)
     body.add(_render("packet_appendix.typ", scans_data, clock))
@@ -296,7 +296,8 @@ def packet_render(packet: Packet, *, clock: PhaseClock | None = None) -> Rendere
         total_pages=body.next_page - 1,
         attachments=[integrity.ATTACHMENT_NAME, *files],
     )
-    front = _render("packet_front.typ", front_matter(facts, figures, verify_url=_verify_url()), clock)
+    verify_url = site_link(reverse("packet-verify"))
+    front = _render("packet_front.typ", front_matter(facts, figures, verify_url=verify_url), clock)
     with clock("assemble"):
         manifest_file = Attachment(
             name=integrity.ATTACHMENT_NAME,
@@ -306,15 +307,7 @@ def packet_render(packet: Packet, *, clock: PhaseClock | None = None) -> Rendere
             relationship="Data",
         )
         data = assemble_pdf([front, *body.parts], attachments=[manifest_file, *scans])
-        pages = page_count(front) + figures.total_pages
-    return RenderedPacket(data=data, records=len(hashes), merkle_root=root, pages=pages)
-
-
-def _verify_url() -> str:
-    try:
-        return settings.SITE_URL + reverse("packet-verify")
-    except NoReverseMatch:
-        return settings.SITE_URL + "/"
+    return RenderedPacket(data=data, records=len(hashes), merkle_root=root)
 
 
 def _list_intro(facts: dict) -> list[str]:
