@@ -48,7 +48,9 @@ class MunicipalitySerializer(serializers.ModelSerializer):
         allow_null=True, read_only=True, help_text="null while the population is unknown"
     )
     rules = serializers.SerializerMethodField()
-    parent = serializers.SlugRelatedField(slug_field="teryt", read_only=True)
+    parent = serializers.SlugRelatedField(
+        slug_field="teryt", read_only=True, allow_null=True, help_text="null for a voivodeship"
+    )
 
     class Meta:
         model = Unit
