@@ -19,7 +19,7 @@ from initiative.errors import InvalidInput, TransitionRefused
 from initiative.selectors import initiative_visible
 from signatures.api_esign import signed_file, statement_response
 from signatures.esignature import esigned_submit, esigning_initiative, statement_pdf
-from signatures.forms import BIRTH_DATE_PARTS, SupporterForm
+from signatures.forms import BIRTH_DATE_PARTS, SupporterForm, UnechoedTextInput
 from signatures.throttles import SigningPerAddressThrottle, SigningPerInitiativeThrottle
 
 TEMPLATE = "signatures/esign_page.html"
@@ -45,7 +45,8 @@ class StatementForm(SupporterForm):
                 "must be the one in the statement."
             ),
             required=False,
-            widget=forms.TextInput(
+            # Never written back into a page sent again with errors (docs/privacy.md): typed again instead.
+            widget=UnechoedTextInput(
                 attrs={
                     "autocomplete": "off",
                     "maxlength": 11,
@@ -92,14 +93,13 @@ class UploadForm(forms.Form):
     )
 
 
-def _page(request, initiative, *, status: int = 200, form=None, upload_form=None, **context):
-    context = {
-        "initiative": initiative,
-        "form": form if form is not None else StatementForm(initiative=initiative),
-        "upload_form": upload_form if upload_form is not None else UploadForm(),
-        "state": "open",
-        **context,
-    }
+def _page(request, initiative, *, status: int = 200, form=None, upload_form=None, state="open", **context):
+    context = {"initiative": initiative, "state": state, **context}
+    if state == "open":
+        # Only an open page shows the forms: the statement's fields follow the rules frozen at opening, and a
+        # draft or a withdrawn draft has none.
+        context["form"] = form if form is not None else StatementForm(initiative=initiative)
+        context["upload_form"] = upload_form if upload_form is not None else UploadForm()
     return render(request, TEMPLATE, context, status=status)
 
 
