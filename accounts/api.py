@@ -1,17 +1,23 @@
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from accounts.api_tokens import api_token_revoke, api_tokens_revoke_all
 from accounts.errors import AccountRefused
+from accounts.models import ApiToken
 from accounts.services import auth_token_obtain
+from config.rate_limits import RateLimit
 
 
-class AuthThrottle(ScopedRateThrottle):
-    """Guessing passwords and codes through the API: AUTH_THROTTLE_RATE per client address."""
+class AuthThrottle(RateLimit):
+    """Guessing passwords and codes through the API: AUTH_THROTTLE_RATE per client address, on top of the
+    lockout after wrong passwords (accounts/lockout.py)."""
+
+    scope = "auth"
 
     def get_rate(self) -> str:
         return settings.AUTH_THROTTLE_RATE
@@ -30,23 +36,24 @@ class AuthTokenSerializer(serializers.Serializer):
 
 
 class AuthTokenCreateApi(APIView):
-    """A token for `Authorization: Token …`; the same one on every call. Clerks, operators and anyone who
-    turned on two-step sign-in must give `otp`, a current code from their authenticator app.
+    """A new token for `Authorization: Token …`, shown this once: only its SHA-256 is kept. It expires (after
+    API_TOKEN_DAYS, or API_TOKEN_HOURS_CLERKS for clerks and operators) and can be revoked. Clerks, operators
+    and anyone who turned on two-step sign-in must give `otp`, a current code from their authenticator app.
+    Wrong passwords lock the account and the client address for a while (429).
     """
 
     authentication_classes = []  # a token is asked for with credentials, not with a session or a token
     permission_classes = [AllowAny]
-    throttle_scope = "auth"
-
-    def get_throttles(self):
-        return [AuthThrottle()] if settings.RATE_LIMITS else []
+    throttle_classes = [AuthThrottle]
 
     @extend_schema(
         request=AuthTokenInputSerializer,
         responses={
             200: AuthTokenSerializer,
             400: OpenApiResponse(description="A map of field name to messages (`otp`, `non_field_errors`)."),
-            429: OpenApiResponse(description="Too many attempts from this address."),
+            429: OpenApiResponse(
+                description="Too many attempts from this address, or sign-in paused after wrong passwords."
+            ),
         },
         auth=[],
     )
@@ -57,4 +64,43 @@ class AuthTokenCreateApi(APIView):
             token = auth_token_obtain(request=request._request, **data.validated_data)
         except AccountRefused as refusal:
             raise serializers.ValidationError({refusal.field: [refusal.message]}) from refusal
-        return Response(AuthTokenSerializer({"token": token.key}).data, status=status.HTTP_200_OK)
+        return Response(AuthTokenSerializer({"token": token}).data, status=status.HTTP_200_OK)
+
+
+class AuthTokenRevokeInputSerializer(serializers.Serializer):
+    all = serializers.BooleanField(
+        required=False, default=False, help_text="Revoke every token of this account, not only this one."
+    )
+
+
+class AuthTokenRevokeSerializer(serializers.Serializer):
+    revoked = serializers.IntegerField(help_text="How many tokens were revoked.")
+
+
+class AuthTokenRevokeApi(APIView):
+    """Revoke the token this call is made with (`Authorization: Token …`), or with `{"all": true}` every token
+    of the account (a signed-in browser session may do that too). A revoked token answers 401 from then on.
+    """
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=AuthTokenRevokeInputSerializer,
+        responses={
+            200: AuthTokenRevokeSerializer,
+            400: OpenApiResponse(description="No token to revoke: call with `Authorization: Token …`."),
+        },
+    )
+    def post(self, request):
+        data = AuthTokenRevokeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if data.validated_data["all"]:
+            revoked = api_tokens_revoke_all(user=request.user)
+        elif isinstance(request.auth, ApiToken):
+            api_token_revoke(token=request.auth)
+            revoked = 1
+        else:
+            raise serializers.ValidationError(
+                {"all": [_('Signed in without a token: send {"all": true} to revoke every token.')]}
+            )
+        return Response(AuthTokenRevokeSerializer({"revoked": revoked}).data)

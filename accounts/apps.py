@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from accounts import lockout  # noqa: F401  (connects the e-mail to a locked account's owner)
+        from accounts.cache_table import cache_table_create
+
+        post_migrate.connect(cache_table_create, sender=self, dispatch_uid="accounts.cache_table")

@@ -40,13 +40,30 @@ def send_existing_account_notice(user: User) -> bool:
     return send_templated(user, "existing_account", context)
 
 
-def mail_allowed(user: User, kind: str) -> bool:
-    """True at most once a minute per person and kind of mail (always with RATE_LIMITS off)."""
-    return not settings.RATE_LIMITS or cache.add(f"accounts:mail:{kind}:{user.pk}", 1, MAIL_COOLDOWN_SECONDS)
+def send_lockout_notice(user: User, *, minutes: int) -> bool:
+    """Sign-in to the account is paused after wrong passwords: tell its owner, once per pause."""
+    context = {
+        "minutes": minutes,
+        "password_reset_link": site_link(reverse("accounts:password-reset")),
+        "account_link": site_link(reverse("accounts:account")),
+    }
+    return send_templated(user, "account_locked", context, cooldown=minutes * 60)
 
 
-def send_templated(user: User, name: str, context: dict) -> bool:
-    if not mail_allowed(user, name):
+def send_password_reset_limit_notice(user: User, *, minutes: int) -> bool:
+    """Many reset links were asked for this account: tell its owner that no more are sent for a while."""
+    context = {"minutes": minutes, "sign_in_link": site_link(reverse("accounts:sign-in"))}
+    return send_templated(user, "password_reset_limit", context, cooldown=minutes * 60)
+
+
+def mail_allowed(user: User, kind: str, cooldown: int = MAIL_COOLDOWN_SECONDS) -> bool:
+    """True at most once per `cooldown` seconds (a minute unless told) per person and kind of mail (always
+    with RATE_LIMITS off)."""
+    return not settings.RATE_LIMITS or cache.add(f"accounts:mail:{kind}:{user.pk}", 1, cooldown)
+
+
+def send_templated(user: User, name: str, context: dict, *, cooldown: int = MAIL_COOLDOWN_SECONDS) -> bool:
+    if not mail_allowed(user, name, cooldown):
         return False
     context = {"user": user, "site_url": settings.SITE_URL, **context}
     subject = render_to_string(f"accounts/emails/{name}_subject.txt", context).strip()

@@ -103,3 +103,30 @@ class ClerkMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.unit.teryt}"
+
+
+class ApiToken(models.Model):
+    """A token for `Authorization: Token …` (accounts/api_tokens.py). Only its SHA-256 is stored: the token
+    itself is shown once, when issued, so a copy of the database lets nobody call the API as anyone.
+
+    Tokens expire (`expires_at`); revoking one deletes its row.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(_("SHA-256 of the token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        indexes = [models.Index(fields=["user", "expires_at"], name="api_token_user_expiry")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="api_token_expires_after_issue",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,6 @@
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.permissions import BasePermission
 
+from accounts.authentication import ApiTokenAuthentication
 from accounts.two_factor import needs_code
 
 
@@ -15,7 +15,7 @@ class IsVerifiedWhenRequired(BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        if isinstance(request.successful_authenticator, TokenAuthentication):
+        if isinstance(request.successful_authenticator, ApiTokenAuthentication):
             return True
         is_verified = getattr(user, "is_verified", None)
         return not needs_code(user) or bool(is_verified and is_verified())

@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from accounts import two_factor
+from accounts.api_tokens import api_token_issue, api_tokens_revoke_all
 from accounts.emails import send_email_confirmation, send_existing_account_notice
 from accounts.errors import AccountRefused
+from accounts.lockout import account_lockout_end
 from accounts.models import ClerkMembership, User
 from accounts.tokens import email_confirmation_user
 from accounts.two_factor import CodeCheck
@@ -123,13 +124,19 @@ def user_email_confirmation_resend(*, email: str) -> None:
 
 
 def user_password_reset_done(*, user: User) -> None:
-    """A reset proves the mailbox (so the address is confirmed) and ends API access with the old password."""
+    """A reset proves the mailbox (so the address is confirmed), ends API access with the old password and
+    ends a lockout of the account after wrong passwords (whoever guessed no longer has the password to guess).
+    """
     user.email_confirm()
-    Token.objects.filter(user=user).delete()
+    api_tokens_revoke_all(user=user)
+    account_lockout_end(user.email)
 
 
-def credentials_check(*, request: HttpRequest | None, email: str, password: str) -> User:
-    """The first factor. The refusal for a wrong password is the same whether or not the address exists."""
+def credentials_check(*, request: HttpRequest, email: str, password: str) -> User:
+    """The first factor. The refusal for a wrong password is the same whether or not the address exists.
+
+    The request is needed: the lockout after wrong passwords counts per client address (accounts/lockout.py).
+    """
     user = authenticate(request, email=email_normalize(email), password=password)
     if user is None:
         raise AccountRefused(_("The e-mail address or the password is wrong."), code="credentials")
@@ -141,7 +148,7 @@ def credentials_check(*, request: HttpRequest | None, email: str, password: str)
     return user
 
 
-def sign_in_start(*, request: HttpRequest | None, email: str, password: str) -> User:
+def sign_in_start(*, request: HttpRequest, email: str, password: str) -> User:
     """The first step on the site. Clerks and operators without a device cannot go on: only an operator can
     give them one (create_user), because setting one up would otherwise need only the password.
     """
@@ -191,12 +198,13 @@ def code_refusal(check: CodeCheck) -> AccountRefused:
     )
 
 
-def auth_token_obtain(*, request: HttpRequest | None, email: str, password: str, otp: str = "") -> Token:
-    """The API's token, the same one on every call. A code is needed where the site's sign-in needs one."""
+def auth_token_obtain(*, request: HttpRequest, email: str, password: str, otp: str = "") -> str:
+    """A new API token, returned once (only its digest is kept). A code is needed where the site's sign-in
+    needs one."""
     user = credentials_check(request=request, email=email, password=password)
     if two_factor.needs_code(user):
         second_factor_check(user=user, code=otp)
-    token, _created = Token.objects.get_or_create(user=user)
+    _row, token = api_token_issue(user=user)
     return token
 
 
@@ -223,7 +231,7 @@ def two_factor_enable_confirm(*, user: User, code: str) -> TOTPDevice:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-        Token.objects.filter(user=user).delete()
+        api_tokens_revoke_all(user=user)
     return device
 
 

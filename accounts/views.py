@@ -20,7 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from accounts import services, two_factor
+from accounts import limits, services, two_factor
 from accounts.decorators import verified_login_required
 from accounts.emails import confirmation_valid_days, password_reset_valid_hours
 from accounts.errors import AccountRefused
@@ -56,11 +56,28 @@ def after_sign_in(next_url: str):
     return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
+def rate_limited(request, message: str, wait: int):
+    """429 with what happened and when to try again; nothing was done."""
+    response = render(
+        request,
+        "accounts/rate_limited.html",
+        {"message": f"{message} {limits.wait_message(wait)}"},
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
 @sensitive_post_parameters("password1", "password2")
 @never_cache
 def sign_up(request):
     form = SignUpForm(posted(request))
     if request.method == "POST" and form.is_valid():
+        wait = limits.sign_up_wait(request)
+        if wait is not None:
+            return rate_limited(
+                request, _("Too many accounts were created from your network address in a short while."), wait
+            )
         services.user_sign_up(
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
@@ -283,6 +300,19 @@ class PasswordResetView(auth_views.PasswordResetView):
     @property
     def extra_email_context(self):
         return {"site_url": settings.SITE_URL, "valid_hours": password_reset_valid_hours()}
+
+    def form_valid(self, form):
+        wait = limits.password_reset_wait(self.request, form.cleaned_data["email"])
+        if wait is not None:
+            return rate_limited(
+                self.request,
+                _(
+                    "Too many links for a new password were asked for, from your network address or for this "
+                    "e-mail address. For safety we send no more for now; the links already sent keep working."
+                ),
+                wait,
+            )
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -195,8 +195,8 @@ def prepare(env: dict[str, str]) -> dict:
     django_in_this_process(env)
     from django.core.management import call_command
     from django.db import connections
-    from rest_framework.authtoken.models import Token
 
+    from accounts.api_tokens import api_token_issue
     from accounts.models import User
     from initiative.demo import seed_initiatives
     from initiative.models import Initiative
@@ -213,11 +213,11 @@ def prepare(env: dict[str, str]) -> dict:
     templates_load()
     seed_initiatives()
     initiative = Initiative.objects.get(status="collecting", municipality__teryt="2466011")
-    token, _created = Token.objects.get_or_create(user=User.objects.get(email=REPRESENTATIVE))
+    _row, token = api_token_issue(user=User.objects.get(email=REPRESENTATIVE))
     connections.close_all()
     return {
         "initiative_id": initiative.pk,
-        "token": token.key,
+        "token": token,
         "rules": initiative.rules["signature_methods"],
     }
 

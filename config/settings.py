@@ -6,6 +6,7 @@ The names of the variables are part of the fixed interface (CONTRACT.md); docs/c
 import base64
 import hashlib
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -52,11 +53,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
     "personal_data",
     "municipalities",
     "accounts",
@@ -75,7 +76,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.idle_timeout.SessionIdleTimeoutMiddleware",  # after messages: it says why you were signed out
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees the answer of every view: a sign-in refused by a lockout becomes the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -136,6 +140,45 @@ EMAIL_CONFIRMATION_MAX_AGE = 3 * 24 * 60 * 60
 PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 # POST /api/v1/auth/token/ per client address (DRF's rate syntax); RATE_LIMITS=off turns it off.
 AUTH_THROTTLE_RATE = "10/min"
+# Sign-ups per client address (a committee may sign up together from one office or café network), and
+# password-reset requests per client address and per typed e-mail address (accounts/limits.py).
+SIGN_UP_RATE = os.environ.get("SIGN_UP_RATE", "20/hour")
+PASSWORD_RESET_RATE_PER_ADDRESS = os.environ.get("PASSWORD_RESET_RATE_PER_ADDRESS", "10/hour")
+PASSWORD_RESET_RATE_PER_ACCOUNT = os.environ.get("PASSWORD_RESET_RATE_PER_ACCOUNT", "5/hour")
+
+# Lockouts after wrong passwords (django-axes, glued in accounts/lockout.py), on every way in: the sign-in
+# page, POST /api/v1/auth/token/ and the admin. LOGIN_FAILURE_LIMIT wrong passwords for one account, or from
+# one client address, lock that account or address for LOGIN_LOCKOUT_MINUTES; every further attempt during
+# the lockout starts the period again, so a script that keeps trying never gets another guess. The owner of
+# a locked account gets an e-mail; a password reset ends the lockout of the account.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: a locked account or address is refused before the password
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks: per account and per address
+AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_email"
+AXES_CLIENT_IP_CALLABLE = "config.rate_limits.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_WHITELIST_CALLABLE = "accounts.lockout.limits_off"  # RATE_LIMITS=off: nobody is counted nor locked out
+# A success does not wipe the failures: counters match by account or by address, so a success would let
+# whoever shares the address (or the attacker, with an account of their own) wipe the count against another.
+AXES_RESET_ON_SUCCESS = False
+# Personal data stay out of the logs and of the attempt rows (docs/privacy.md): no log of successful
+# sign-ins, no user agent nor addresses in log lines, typed addresses and codes masked in the stored form.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "email", "password", "otp", "code", "otp_token"]
+
+# Sessions end after a time without a request: short for clerks and operators, who see many people's data.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))
+SESSION_IDLE_MINUTES_CLERKS = int(os.environ.get("SESSION_IDLE_MINUTES_CLERKS", "15"))
+# API tokens (accounts/api_tokens.py) expire: a working day for clerks and operators, longer for others.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
+API_TOKEN_HOURS_CLERKS = int(os.environ.get("API_TOKEN_HOURS_CLERKS", "12"))
 
 # People read Polish first; English is the second language. All deadlines are Europe/Warsaw dates.
 LANGUAGE_CODE = "pl"
@@ -171,13 +214,23 @@ if os.environ.get("EMAIL_FILE_PATH"):
     EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "inicjatywa@localhost")
 
-# The cache holds rate-limit counters: shared by every process when CACHE_URL names a Redis server.
+# The cache holds rate-limit counters and mail cool-downs, so it must be one for every process and machine:
+# Redis when CACHE_URL names one, else a table of the database (made by `migrate`, accounts/cache_table.py).
+# MAX_ENTRIES is high because a full table drops entries, and a dropped counter is a limit forgotten.
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     if CACHE_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
+    }
 }
+# Proxies in front of the app that append the client's address to X-Forwarded-For (0: none; the address is
+# the connection's). Rate limits and lockouts count per client address (config/rate_limits.py): a header
+# from a proxy that is not there would let any client name a new address on each request.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Celery: a Redis broker when CELERY_BROKER_URL is set; otherwise tasks run in the web process.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -240,12 +293,14 @@ RATE_LIMITS = os.environ.get("RATE_LIMITS", "on").strip().lower() != "off"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
+    # DRF's own address rule, for any throttle not built on config.rate_limits.RateLimit.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     # drf-spectacular's schema with the error answers every view can give, described once.
     "DEFAULT_SCHEMA_CLASS": "config.api_schema.ApiSchema",
     "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",

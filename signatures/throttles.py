@@ -1,11 +1,10 @@
 """Rate limits on signing and confirming: per client address and per initiative, a clear 429 past them.
 
-Off with RATE_LIMITS=off (load tests). Counters live in the cache: set CACHE_URL to share them between
-processes in production.
+Off with RATE_LIMITS=off (load tests). Counters live in the shared cache and addresses come from
+config.rate_limits (which honours TRUSTED_PROXY_COUNT).
 """
 
-from django.conf import settings
-from rest_framework.throttling import SimpleRateThrottle
+from config.rate_limits import RateLimit
 
 RATES = {
     # An address may be a household or an office behind one router: generous, but not a script's pace.
@@ -16,21 +15,13 @@ RATES = {
 }
 
 
-class _Throttle(SimpleRateThrottle):
+class _Throttle(RateLimit):
     def get_rate(self):
         return RATES[self.scope]
-
-    def allow_request(self, request, view):
-        if not settings.RATE_LIMITS:
-            return True
-        return super().allow_request(request, view)
 
 
 class SigningPerAddressThrottle(_Throttle):
     scope = "signing"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class ConfirmingPerAddressThrottle(SigningPerAddressThrottle):

@@ -17,9 +17,9 @@ from celery import signals
 from django.core import mail
 from django.db import connection
 from psycopg import sql
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.api_tokens import api_token_issue
 from initiative import services
 from municipalities.local_rules import local_rules_import
 from signatures.models import Signature
@@ -215,7 +215,7 @@ def test_a_supporters_pesel_name_and_address_leave_no_plaintext_trace(
     initiative_id = by_pesel_initiative.pk
     sign_url = f"/api/v1/initiatives/{initiative_id}/signatures/"
     public, committee_member = APIClient(), APIClient()
-    committee_member.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=author).key}")
+    committee_member.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=author)[1]}")
     responses = []
 
     def record(response, *expected: int):

@@ -9,7 +9,6 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -26,14 +25,6 @@ KRAKOW = "1261011"
 def quick_hashes(settings):
     """Django's real hasher takes a third of a second on purpose; these tests check flows, not its cost."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_limits():
-    """Rate limits and mail cool-downs live in the cache: each test starts with none used."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def totp_code(key: bytes, *, steps_ahead: int = 0) -> str:

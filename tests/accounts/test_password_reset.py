@@ -2,9 +2,9 @@
 
 import pytest
 from django.core import mail
-from rest_framework.authtoken.models import Token
 
-from accounts.models import User
+from accounts.api_tokens import api_token_issue
+from accounts.models import ApiToken, User
 from tests.accounts.conftest import PASSWORD, path_in
 
 RESET = "/accounts/password-reset/"
@@ -13,7 +13,7 @@ NEW_PASSWORD = "Nowe hasło na wiosnę 2025"
 
 def test_reset_round_trip(browser, resident, settings):
     settings.SITE_URL = "https://inicjatywa.example.org"
-    Token.objects.create(user=resident)
+    api_token_issue(user=resident)
 
     response = browser.post(RESET, {"email": resident.email.upper()})
 
@@ -39,7 +39,9 @@ def test_reset_round_trip(browser, resident, settings):
     assert done["Location"] == "/accounts/password-reset/done/"
     resident.refresh_from_db()
     assert resident.check_password(NEW_PASSWORD)
-    assert not Token.objects.filter(user=resident).exists()  # the API's old token goes with the old password
+    assert not ApiToken.objects.filter(
+        user=resident
+    ).exists()  # the API's old token goes with the old password
     signed_in = browser.post("/accounts/sign-in/", {"email": resident.email, "password": NEW_PASSWORD})
     assert signed_in["Location"] == "/accounts/"
     # The link works once.

@@ -7,8 +7,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
+from accounts.api_tokens import api_token_issue
+from accounts.models import ApiToken
 from tests.accounts.conftest import PASSWORD, device_code, totp_code
 
 ACCOUNT = "/accounts/"
@@ -37,7 +38,7 @@ def wrong_code(right: str) -> str:
 def test_turning_on(resident, settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # a wrong code, then at once the right one
     browser = signed_in(resident)
-    Token.objects.create(user=resident)
+    api_token_issue(user=resident)
     account = browser.get(ACCOUNT).content.decode()
     assert f'action="{ENABLE}" method="post"' in account
 
@@ -66,7 +67,7 @@ def test_turning_on(resident, settings):
     assert confirmed["Location"] == ACCOUNT
     assert TOTPDevice.objects.get(user=resident).confirmed
     assert asks_for_a_code(resident)
-    assert not Token.objects.filter(user=resident).exists()  # a token got with the password alone is gone
+    assert not ApiToken.objects.filter(user=resident).exists()  # a token got with the password alone is gone
     after = browser.get(ACCOUNT)
     assert after.wsgi_request.user.is_verified()  # this session gave a code
     assert "Logowanie dwuetapowe jest włączone" in after.content.decode()

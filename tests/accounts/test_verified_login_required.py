@@ -2,8 +2,8 @@
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
+from accounts.api_tokens import api_token_issue
 from tests.accounts.conftest import PASSWORD, device_code
 
 pytestmark = pytest.mark.urls("tests.accounts.urls_with_clerk_pages")
@@ -52,7 +52,7 @@ def test_anonymous_goes_to_the_sign_in():
 
 
 def test_api_accepts_a_clerk_token(clerk, api_client):
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=clerk).key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=clerk)[1]}")
 
     assert api_client.get(API).status_code == 200
 

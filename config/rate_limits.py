@@ -1,0 +1,65 @@
+"""Who the client is, for every rate limit and lockout, and the throttle the limits are built on.
+
+The client's address has one rule, here: the connection's address, unless TRUSTED_PROXY_COUNT proxies stand
+in front of the app; then the address the nearest of them saw, which it appended to X-Forwarded-For. Anything
+a client writes into that header itself sits further left and is never read, so a client cannot pick a new
+address for each request. DRF's throttles (RateLimit below), django-axes (AXES_CLIENT_IP_CALLABLE) and the
+pages' limits all ask `client_address`.
+
+Counters live in the default cache, which is shared by every process (config/settings.py, CACHES), and
+RATE_LIMITS=off turns every limit off (CONTRACT.md).
+"""
+
+import ipaddress
+import math
+
+from django.conf import settings
+from django.http import HttpRequest
+from rest_framework.throttling import SimpleRateThrottle
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's IP address as the nearest trusted proxy saw it (or the connection's, without proxies)."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies <= 0 or not forwarded:
+        return remote
+    hops = [hop.strip() for hop in forwarded.split(",")]
+    # Each trusted proxy appends the address it received from; the one nearest to us appended last. With
+    # fewer entries than proxies a proxy was bypassed or misconfigured: the left-most is the best we have.
+    candidate = hops[-min(proxies, len(hops))]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:  # not an address at all: a proxy misconfigured, never a reason to trust the client
+        return remote
+
+
+class RateLimit(SimpleRateThrottle):
+    """A DRF throttle counting per client address (`client_address`), off with RATE_LIMITS=off.
+
+    Subclasses set `scope` and `rate`, or override `get_rate`/`get_cache_key` to count something else.
+    """
+
+    def get_ident(self, request) -> str:
+        return client_address(getattr(request, "_request", request))
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def allow_request(self, request, view) -> bool:
+        if not settings.RATE_LIMITS:
+            return True
+        return super().allow_request(request, view)
+
+
+def wait_seconds(request: HttpRequest, limits, view=None) -> int | None:
+    """For pages: count this request against each limit; the seconds to wait when one is reached, else None.
+
+    Every limit counts the request, so a refused request still uses up the others (as in DRF).
+    """
+    waits = []
+    for limit in limits:
+        if not limit.allow_request(request, view):
+            waits.append(limit.wait() or 60)
+    return max(1, math.ceil(max(waits))) if waits else None
