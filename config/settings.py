@@ -290,6 +290,18 @@ SEAL_TRUST_ROOTS = os.environ.get("SEAL_TRUST_ROOTS", "")
 TSA_URL = os.environ.get("TSA_URL", "")
 SIGNATURE_TRUST_ROOTS = os.environ.get("SIGNATURE_TRUST_ROOTS", "")
 RATE_LIMITS = os.environ.get("RATE_LIMITS", "on").strip().lower() != "off"
+# Scans of paper sheets one initiative may keep (signatures/paper.py): the highest threshold, 1,000
+# signatures, fills 100 sheets of 10 rows, so 500 leaves room for half-filled sheets and invalid rows; 1 GiB
+# is 2 MiB a scan on average, and every byte goes into the packet filed with the council.
+PAPER_SCANS_MAX_COUNT = int(os.environ.get("PAPER_SCANS_MAX_COUNT", "500"))
+PAPER_SCANS_MAX_BYTES = int(os.environ.get("PAPER_SCANS_MAX_BYTES", str(1024 * 1024 * 1024)))
+# Committee invitation e-mails in any 24 hours, per initiative and per inviting person (initiative/committee.py):
+# a committee needs 5 to 15 members under most councils' rules, and these bound what one person can make the
+# platform mail to strangers. RATE_LIMITS=off lifts them, as every rate limit.
+COMMITTEE_INVITATIONS_PER_INITIATIVE_PER_DAY = int(
+    os.environ.get("COMMITTEE_INVITATIONS_PER_INITIATIVE_PER_DAY", "30")
+)
+COMMITTEE_INVITATIONS_PER_PERSON_PER_DAY = int(os.environ.get("COMMITTEE_INVITATIONS_PER_PERSON_PER_DAY", "30"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

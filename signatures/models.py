@@ -169,8 +169,8 @@ class PaperSheetScan(models.Model):
     """The scan of one returned paper sheet, matched to its rows by the sheet number printed on it.
 
     One scan per sheet: uploading again replaces it while the initiative collects. The file holds
-    supporters' names, addresses and handwriting, so it is stored encrypted (signatures.paper); `sha256`
-    is of the scan as uploaded, for the packet's integrity appendix.
+    supporters' names, addresses and handwriting, so it is stored encrypted, in binary (signatures.paper);
+    `sha256` is of the scan as uploaded, for the packet's integrity appendix.
     """
 
     initiative = models.ForeignKey(
@@ -180,6 +180,8 @@ class PaperSheetScan(models.Model):
     file = models.FileField(upload_to=paper_scan_path, max_length=200)
     content_type = models.CharField(max_length=40, choices=ScanType)
     sha256 = models.CharField(max_length=64)
+    # Bytes of the scan as uploaded: the initiative's scans together stay under PAPER_SCANS_MAX_BYTES.
+    size = models.PositiveBigIntegerField()
     uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
 

@@ -8,7 +8,6 @@ The sheets are always in Polish, whatever the language of the page that printed 
 for the council.
 """
 
-import base64
 import functools
 import hashlib
 import io
@@ -17,8 +16,8 @@ import segno
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +32,7 @@ from legal_templates.rendering import polish_date
 from municipalities.levels import Level
 from municipalities.local_rules import rules_in_force
 from municipalities.models import SignatureMethod
-from personal_data.encryption import decrypt, encrypt
+from personal_data.encryption import decrypt_bytes, encrypt_bytes
 from signatures.checks import CITIZENSHIPS_BY_LEVEL, clean_supporter
 from signatures.models import PaperSheetScan, ScanType, Signature, paper_scan_path
 from signatures.privacy import STATUTES
@@ -43,6 +42,8 @@ ROWS_PER_PAGE = 10
 MAX_PAGES = 100  # sheets per request: 100 render in about 0.6 s and make a 2.5 MB file
 MAX_SHEET_NUMBER = 99_999
 SCAN_MAX_BYTES = 20 * 1024 * 1024
+# An arbitrary advisory-lock key, unique to scan uploads; the initiative's id is the second half of the key.
+SCAN_UPLOAD_LOCK = 0x7E2E
 
 # The first bytes of each accepted kind of scan: the content decides, never the file's name or the
 # browser's word for its type.
@@ -277,8 +278,8 @@ def paper_scan_upload(*, initiative_id: int, actor, sheet_number: int, upload) -
     """Store the scan of one sheet, replacing an earlier scan of the same sheet while collecting.
 
     The file is written before the transaction (a slow write to S3 must not hold the initiative's row);
-    if the transaction then fails, the new file is removed, and a replaced file is removed only once the
-    new row has committed.
+    if the transaction then fails, or the initiative's scans would pass their limits, the new file is
+    removed, and a replaced file is removed only once the new row has committed.
     """
     initiative = member_initiative(initiative_id, actor)
     if initiative.status != Status.COLLECTING:
@@ -293,17 +294,17 @@ def paper_scan_upload(*, initiative_id: int, actor, sheet_number: int, upload) -
     content_type = scan_type_of(content[:16])
     if not content or len(content) > SCAN_MAX_BYTES or content_type is None:
         raise InvalidInput({"file": [_("Upload a scan as a PDF, JPEG or PNG file.")]})
-    digest = hashlib.sha256(content).hexdigest()
-    # personal_data.encryption seals text: the scan travels as base64 inside it (AES-GCM, rotatable keys).
-    sealed = encrypt(
-        base64.b64encode(content).decode("ascii"), context=_encryption_context(initiative_id, sheet_number)
-    )
+    # Checked once before writing, so that a committee at its limit does not make the storage write a file
+    # only to delete it; the check that holds is the one under the lock below.
+    _check_scan_limits(initiative_id, sheet_number, len(content))
     scan = PaperSheetScan(initiative=initiative, sheet_number=sheet_number)
-    name = default_storage.save(paper_scan_path(scan, ""), ContentFile(sealed.encode("ascii")))
+    sealed = encrypt_bytes(content, context=_encryption_context(initiative_id, sheet_number))
+    name = default_storage.save(paper_scan_path(scan, ""), ContentFile(sealed))
     values = {
         "file": name,
         "content_type": content_type,
-        "sha256": digest,
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "size": len(content),
         "uploaded_by": actor,
         "uploaded_at": timezone.now(),
     }
@@ -311,11 +312,55 @@ def paper_scan_upload(*, initiative_id: int, actor, sheet_number: int, upload) -
         with transaction.atomic():
             # FOR SHARE on the initiative: filing (FOR UPDATE) waits for this scan, and sees it.
             _locked_collecting(initiative_id)
+            _take_turn_to_upload(initiative_id)
+            _check_scan_limits(initiative_id, sheet_number, len(content))
             scan = _replace_or_create(initiative, sheet_number, values)
     except BaseException:
         default_storage.delete(name)
         raise
     return scan
+
+
+def _take_turn_to_upload(initiative_id: int) -> None:
+    """Two uploads at once would each count the scans without the other's and together pass the limits:
+    uploads to one initiative take turns until their transaction ends. Signers, who hold the initiative's
+    row FOR SHARE as uploads do, never wait for this lock."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SCAN_UPLOAD_LOCK, initiative_id % 2**31])
+
+
+def _check_scan_limits(initiative_id: int, sheet_number: int, size: int) -> None:
+    """Refuse a scan that would take the initiative past PAPER_SCANS_MAX_COUNT or PAPER_SCANS_MAX_BYTES.
+
+    A scan that replaces one of the same sheet frees that scan's place and bytes.
+    """
+    others = PaperSheetScan.objects.filter(initiative_id=initiative_id).exclude(sheet_number=sheet_number)
+    figures = others.aggregate(count=Count("pk"), size=Sum("size"))
+    if figures["count"] + 1 > settings.PAPER_SCANS_MAX_COUNT:
+        raise InvalidInput(
+            {
+                "file": [
+                    _(
+                        "This initiative already has %(count)d scans, the most the platform keeps for one "
+                        "initiative. Upload a sheet again under its number to replace its scan."
+                    )
+                    % {"count": figures["count"]}
+                ]
+            }
+        )
+    if (figures["size"] or 0) + size > settings.PAPER_SCANS_MAX_BYTES:
+        raise InvalidInput(
+            {
+                "file": [
+                    _(
+                        "The scans of this initiative would take more than %(size)d MiB, the most the "
+                        "platform keeps for one initiative. Scan the sheets at a lower resolution (150 dpi "
+                        "in shades of grey is enough to read them) and upload them again."
+                    )
+                    % {"size": settings.PAPER_SCANS_MAX_BYTES // (1024 * 1024)}
+                ]
+            }
+        )
 
 
 def _replace_or_create(initiative: Initiative, sheet_number: int, values: dict) -> PaperSheetScan:
@@ -351,16 +396,14 @@ def paper_scans(initiative: Initiative) -> QuerySet[PaperSheetScan]:
 def paper_scan_content(scan: PaperSheetScan) -> bytes:
     """The scan as uploaded (decrypted); check who may read it before calling."""
     with default_storage.open(scan.file.name, "rb") as stored:
-        sealed = stored.read().decode("ascii")
-    return base64.b64decode(
-        decrypt(sealed, context=_encryption_context(scan.initiative_id, scan.sheet_number))
-    )
+        sealed = stored.read()
+    return decrypt_bytes(sealed, context=_encryption_context(scan.initiative_id, scan.sheet_number))
 
 
 def paper_scan_reseal(scan: PaperSheetScan, stored: bytes) -> bytes:
     """The stored scan sealed again under the newest key (`reencrypt_personal_data`)."""
     context = _encryption_context(scan.initiative_id, scan.sheet_number)
-    return encrypt(decrypt(stored.decode("ascii"), context=context), context=context).encode("ascii")
+    return encrypt_bytes(decrypt_bytes(stored, context=context), context=context)
 
 
 def scan_download_name(scan: PaperSheetScan) -> str:

@@ -136,3 +136,96 @@ def test_scans_are_not_changed_once_collection_has_ended(
     assert PaperSheetScan.objects.get().content_type == "application/pdf"
     assert len(stored_files(media)) == 1
     assert client.get(f"{scans_url}1/").content == PDF  # the committee still reads what it uploaded
+
+
+# -- storage: binary, and limits per initiative --------------------------------------------------------
+
+
+def large_png(size: int) -> bytes:
+    return PNG + bytes(size - len(PNG))
+
+
+@pytest.mark.django_db
+def test_a_scan_is_stored_in_binary_not_as_base64_text(client, scans_url, author, media):
+    """The stored file is the scan plus the AES-GCM header, nonce and tag: 40 bytes, not a third more."""
+    client.force_login(author)
+    content = large_png(300 * 1024)
+    upload(client, scans_url, content, sheet="1", name="skan.png", content_type="image/png")
+
+    (stored,) = stored_files(media)
+    assert stored.stat().st_size == len(content) + len("v1.12345678.") + 12 + 16
+    assert PaperSheetScan.objects.get().size == len(content)
+    assert client.get(f"{scans_url}1/").content == content
+
+
+@pytest.mark.django_db
+def test_the_number_of_scans_per_initiative_is_capped(client, scans_url, author, media, settings):
+    settings.PAPER_SCANS_MAX_COUNT = 2
+    client.force_login(author)
+    assert upload(client, scans_url, PDF, sheet="1").status_code == 302
+    assert upload(client, scans_url, PDF, sheet="2").status_code == 302
+
+    response = upload(client, scans_url, PDF, sheet="3")
+    assert response.status_code == 400
+    assert "already has 2 scans, the most the platform keeps" in response.content.decode()
+    assert list(PaperSheetScan.objects.values_list("sheet_number", flat=True)) == [1, 2]
+    assert len(stored_files(media)) == 2
+    # Replacing a sheet's scan takes no new place.
+    assert upload(client, scans_url, PNG, sheet="2", content_type="image/png").status_code == 302
+    assert PaperSheetScan.objects.get(sheet_number=2).content_type == "image/png"
+
+
+@pytest.mark.django_db
+def test_the_bytes_of_scans_per_initiative_are_capped_in_polish(scans_url, author, media, settings):
+    settings.PAPER_SCANS_MAX_BYTES = 3 * 1024 * 1024
+    client = Client()  # Polish, the default language
+    client.force_login(author)
+    big = large_png(2 * 1024 * 1024)
+    assert upload(client, scans_url, big, sheet="1", content_type="image/png").status_code == 302
+
+    response = upload(client, scans_url, big, sheet="2", content_type="image/png")
+    assert response.status_code == 400
+    assert "Skany tej inicjatywy zajęłyby więcej niż 3 MiB" in response.content.decode()
+    assert list(PaperSheetScan.objects.values_list("sheet_number", flat=True)) == [1]
+    assert len(stored_files(media)) == 1
+    # A smaller scan of the same sheet frees the bytes of the one it replaces.
+    small = large_png(512 * 1024)
+    assert upload(client, scans_url, small, sheet="1", content_type="image/png").status_code == 302
+    assert upload(client, scans_url, big, sheet="2", content_type="image/png").status_code == 302
+    assert sorted(PaperSheetScan.objects.values_list("size", flat=True)) == [len(small), len(big)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_uploads_at_the_same_moment_cannot_pass_the_limits_together(
+    collecting_initiative, author, media, settings
+):
+    """Each upload counts the scans already kept; without turns, all four would see one and be let in."""
+    from django.db import connection
+
+    from initiative.errors import InvalidInput
+    from signatures.paper import paper_scan_upload
+    from tests.concurrently import at_once
+
+    settings.PAPER_SCANS_MAX_COUNT = 2
+    paper_scan_upload(
+        initiative_id=collecting_initiative.pk,
+        actor=author,
+        sheet_number=1,
+        upload=SimpleUploadedFile("a.pdf", PDF),
+    )
+    connection.close()
+
+    def upload_sheet(number: int):
+        return lambda: paper_scan_upload(
+            initiative_id=collecting_initiative.pk,
+            actor=author,
+            sheet_number=number,
+            upload=SimpleUploadedFile("a.pdf", PDF),
+        )
+
+    outcomes = at_once(*(upload_sheet(number) for number in (2, 3, 4, 5)))
+
+    refused = [outcome for outcome in outcomes if isinstance(outcome, InvalidInput)]
+    assert len(refused) == 3, outcomes
+    assert PaperSheetScan.objects.filter(initiative=collecting_initiative).count() == 2
+    assert len(stored_files(media)) == 2  # the refused uploads' files are gone too
