@@ -17,7 +17,7 @@ from accounts import two_factor
 from accounts.api_tokens import api_token_issue, api_tokens_revoke_all
 from accounts.emails import send_email_confirmation, send_existing_account_notice
 from accounts.errors import AccountRefused
-from accounts.lockout import account_lockout_end
+from accounts.lockout import account_lockout_end, attempts_in_turn
 from accounts.models import ClerkMembership, User
 from accounts.tokens import email_confirmation_user
 from accounts.two_factor import CodeCheck
@@ -137,7 +137,8 @@ def credentials_check(*, request: HttpRequest, email: str, password: str) -> Use
 
     The request is needed: the lockout after wrong passwords counts per client address (accounts/lockout.py).
     """
-    user = authenticate(request, email=email_normalize(email), password=password)
+    with attempts_in_turn(email):
+        user = authenticate(request, email=email_normalize(email), password=password)
     if user is None:
         raise AccountRefused(_("The e-mail address or the password is wrong."), code="credentials")
     if not user.email_confirmed:
