@@ -1,7 +1,8 @@
 """The initiative API for committees and the public (CONTRACT.md, "Initiatives"): one view per operation."""
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -127,14 +128,31 @@ class InitiativeWithdrawApi(APIView):
 
 
 class CommitteeInvitationCreateApi(APIView):
-    @extend_schema(request=InvitationCreateSerializer, responses={201: None})
+    @extend_schema(
+        request=InvitationCreateSerializer,
+        responses={
+            201: inline_serializer(
+                "InvitationOut",
+                {
+                    "id": serializers.IntegerField(),
+                    "email": serializers.EmailField(),
+                    "emailed": serializers.BooleanField(),
+                },
+            )
+        },
+    )
     def post(self, request, initiative_id: int):
         payload = InvitationCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
+        asked_at = timezone.now()
         invitation = committee.committee_invite(
             initiative_id=initiative_id, actor=request.user, email=payload.validated_data["email"]
         )
-        return Response({"id": invitation.pk, "email": invitation.email}, status=status.HTTP_201_CREATED)
+        # `emailed` is false for a repeat within a day: the pending invitation stands, no second e-mail.
+        return Response(
+            {"id": invitation.pk, "email": invitation.email, "emailed": invitation.sent_at >= asked_at},
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class CommitteeAcceptApi(APIView):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from initiative.errors import InvalidInput, NotVisible, TransitionRefused
+from initiative.invitations import invitation_issue
 from initiative.lifecycle import COMMITTEE_EDITABLE_STATES
 from initiative.models import CommitteeInvitation, CommitteeMember, Initiative, Role
 from initiative.tasks import send_committee_invitation_task
@@ -45,13 +46,19 @@ def _require_editable(initiative: Initiative) -> None:
 
 
 def committee_invite(*, initiative_id: int, actor, email: str) -> CommitteeInvitation:
+    """Invite an address to the committee; a repeat within a day sends nothing (initiative.invitations).
+
+    `sent_at` on the answer tells whether this call sent the e-mail.
+    """
     with transaction.atomic():
         initiative, _seat = locked_initiative_for_member(initiative_id, actor)
         _require_editable(initiative)
         email = email.strip().lower()
         if initiative.committee_members.filter(user__email__iexact=email, left_at__isnull=True).exists():
             raise InvalidInput({"email": [_("This person is already a member of the committee.")]})
-        invitation = CommitteeInvitation.objects.create(initiative=initiative, email=email, invited_by=actor)
+        invitation, due = invitation_issue(initiative=initiative, email=email, actor=actor)
+        if not due:
+            return invitation
         send_committee_invitation_task.delay_on_commit(invitation.pk)
     return invitation
 

@@ -3,7 +3,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -253,12 +254,18 @@ class CommitteeMember(models.Model):
 
 
 class CommitteeInvitation(models.Model):
-    """An invitation by e-mail; the link carries a signed token naming this row: nothing secret is stored."""
+    """An invitation by e-mail; the link carries a signed token naming this row: nothing secret is stored.
+
+    One pending invitation per address and initiative: inviting the address again renews this one
+    (initiative/invitations.py), at most once a day, so that nobody can be sent a stream of e-mails.
+    """
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
+    # Who sent its latest e-mail, and when: the daily limits count these.
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(default=timezone.now)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -266,6 +273,14 @@ class CommitteeInvitation(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                F("initiative"),
+                Lower("email"),
+                condition=Q(accepted_at__isnull=True),
+                name="committee_invitation_one_pending_per_address",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.initiative_id}"

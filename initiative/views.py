@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -181,10 +182,11 @@ def initiative_edit(request, initiative_id: int):
     return render(request, "initiative/edit.html", context)
 
 
-def _run(request, initiative_id: int, action, success: str):
-    """Call one service for a POST from the manage page; show its refusal or its success."""
+def _run(request, initiative_id: int, action, success):
+    """Call one service for a POST from the manage page; show its refusal or its success (a text, or a
+    function of what the service returned)."""
     try:
-        action()
+        result = action()
     except NotVisible as error:
         raise Http404 from error
     except InvalidInput as error:
@@ -194,7 +196,7 @@ def _run(request, initiative_id: int, action, success: str):
     except TransitionRefused as error:
         messages.error(request, error.detail)
     else:
-        messages.success(request, success)
+        messages.success(request, success(result) if callable(success) else success)
     return redirect("initiative-manage", initiative_id=initiative_id)
 
 
@@ -244,11 +246,21 @@ def committee_invite_view(request, initiative_id: int):
         messages.error(request, _("Enter a valid e-mail address."))
         return redirect("initiative-manage", initiative_id=initiative_id)
     email = form.cleaned_data["email"]
+    asked_at = timezone.now()
+
+    def told(invitation) -> str:
+        if invitation.sent_at >= asked_at:
+            return _("The invitation has been sent to %(email)s.") % {"email": email}
+        return _(
+            "An invitation was sent to %(email)s less than 24 hours ago and still holds, so no second "
+            "e-mail went out."
+        ) % {"email": email}
+
     return _run(
         request,
         initiative_id,
         lambda: committee.committee_invite(initiative_id=initiative_id, actor=request.user, email=email),
-        _("The invitation has been sent to %(email)s.") % {"email": email},
+        told,
     )
 
 
