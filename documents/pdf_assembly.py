@@ -1,4 +1,4 @@
-"""The one module that talks to pikepdf: put rendered PDFs together, attach files, read attachments back.
+"""The one module that talks to pikepdf: put rendered PDFs together, attach files, count pages.
 
 The packet (DESIGN.md §5) is rendered by Typst in parts (one Typst render of a few thousand rows at a time
 keeps memory flat) and assembled here into one PDF/A-3b file: the pages of every part in order, under the
@@ -7,17 +7,15 @@ identification, carry over. Files that belong with the packet (paper sheets' sca
 the integrity appendix as JSON) are embedded as PDF/A-3 associated files (ISO 19005-3 §6.8): listed in the
 catalog's /AF and in the /EmbeddedFiles name tree, each with its relationship, MIME type, size and date.
 
-Reading attachments back serves the verification of a packet anyone uploads: the file is untrusted, so
-whatever pikepdf raises on it comes out as one `PdfUnreadable`, and decompression is capped, so a small
-upload cannot expand into gigabytes in memory.
+Only the platform's own files come here (Typst's output, the parts of a packet). An uploaded file never
+does: qpdf decodes object streams and filter chains whole, so a 1 MB upload could fill gigabytes. Uploads
+are read by documents.pades (pyHanko's strict reader) under documents.bounded_reader's budget.
 """
 
 import dataclasses
 import datetime
-import hashlib
 import io
-import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 
 import pikepdf
 
@@ -25,15 +23,10 @@ import pikepdf
 RELATIONSHIPS = frozenset(
     {"Source", "Data", "Alternative", "Supplement", "EncryptedPayload", "FormData", "Schema", "Unspecified"}
 )
-# An attachment read back is never larger than this unless the caller says so: the integrity appendix of
-# a 100,000-signature packet is about 7 MB of JSON.
-DEFAULT_MAX_ATTACHMENT_BYTES = 256 * 1024 * 1024
-_CHUNK = 1024 * 1024
 
 
 class PdfUnreadable(Exception):
-    """The bytes are not a PDF pikepdf can read, or an attachment in it cannot be decoded (or is larger than
-    allowed). `reason` is a code: "not_pdf", "attachment_unreadable", "attachment_too_large"."""
+    """The bytes are not a PDF pikepdf can read. `reason` is a code: "not_pdf"."""
 
     def __init__(self, reason: str, detail: str = ""):
         super().__init__(f"{reason}: {detail}" if detail else reason)
@@ -146,86 +139,3 @@ def page_count(data: bytes) -> int:
             return len(pdf.pages)
         except Exception as error:
             raise PdfUnreadable("not_pdf", type(error).__name__) from error
-
-
-def read_attachment(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES) -> bytes | None:
-    """The embedded file named `name`, or None when there is none; raises PdfUnreadable."""
-    with _open(data) as pdf:
-        try:
-            attached = pdf.attachments
-            if name not in attached:
-                return None
-            stream = attached[name].get_file().obj
-        except PdfUnreadable:
-            raise
-        except Exception as error:
-            raise PdfUnreadable("attachment_unreadable", type(error).__name__) from error
-        return b"".join(_decoded_chunks(stream, max_bytes))
-
-
-def attachment_digests(data: bytes, *, max_total_bytes: int = 4 * 1024 * 1024 * 1024) -> dict[str, str]:
-    """The SHA-256 (hex) of every embedded file, by name, computed as the files decode, never holding one
-    whole; at most `max_total_bytes` decoded in all. Raises PdfUnreadable."""
-    digests: dict[str, str] = {}
-    budget = max_total_bytes
-    with _open(data) as pdf:
-        try:
-            items = [(str(name), spec.get_file().obj) for name, spec in pdf.attachments.items()]
-        except Exception as error:
-            raise PdfUnreadable("attachment_unreadable", type(error).__name__) from error
-        for name, stream in items:
-            digest = hashlib.sha256()
-            for chunk in _decoded_chunks(stream, budget):
-                budget -= len(chunk)
-                digest.update(chunk)
-            digests[name] = digest.hexdigest()
-    return digests
-
-
-def _decoded_chunks(stream: pikepdf.Stream, max_bytes: int) -> Iterator[bytes]:
-    """The stream's decoded bytes in chunks; Flate is inflated step by step, so a compression bomb stops at
-    `max_bytes` instead of filling memory."""
-    try:
-        filters = stream.get("/Filter")
-        filters = [filters] if isinstance(filters, pikepdf.Name) else list(filters or [])
-        plain_flate = filters == [pikepdf.Name.FlateDecode] and "/DecodeParms" not in stream
-        if filters and not plain_flate:
-            decoded = stream.read_bytes()  # other filters are rare in embedded files: decode whole
-            if len(decoded) > max_bytes:
-                raise PdfUnreadable("attachment_too_large")
-            yield decoded
-            return
-        raw = stream.read_raw_bytes()
-    except PdfUnreadable:
-        raise
-    except Exception as error:
-        raise PdfUnreadable("attachment_unreadable", type(error).__name__) from error
-    if not plain_flate:
-        if len(raw) > max_bytes:
-            raise PdfUnreadable("attachment_too_large")
-        yield raw
-        return
-    inflater = zlib.decompressobj()
-    produced = 0
-    view = memoryview(raw)
-    try:
-        for start in range(0, len(raw), _CHUNK):
-            pending = view[start : start + _CHUNK]
-            while pending:
-                chunk = inflater.decompress(pending, _CHUNK)
-                pending = inflater.unconsumed_tail
-                produced += len(chunk)
-                if produced > max_bytes:
-                    raise PdfUnreadable("attachment_too_large")
-                if chunk:
-                    yield chunk
-                if inflater.eof:
-                    return
-        tail = inflater.flush()
-    except zlib.error as error:
-        raise PdfUnreadable("attachment_unreadable", "zlib") from error
-    produced += len(tail)
-    if produced > max_bytes:
-        raise PdfUnreadable("attachment_too_large")
-    if tail:
-        yield tail

@@ -1,16 +1,20 @@
 """The one package that talks to pyHanko: PAdES signatures in PDF files (DESIGN.md §4, §5).
 
-Two uses: validation of a signature someone else made (a supporter's qualified signature or podpis osobisty
-on the support statement; `validation`), and the platform's own seal on the packet filed with the council
-(DESIGN.md §5; `seal`): `seal_pdf` makes it, `validate_seal` checks it for anyone who uploads a packet.
-What both use (reading an untrusted file, pyHanko's logging, the names on certificates) is in `reading`.
+Three uses: validation of a signature someone else made (a supporter's qualified signature or podpis
+osobisty on the support statement; `validation`); the platform's own seal on the packet filed with the
+council (DESIGN.md §5; `seal`): `seal_pdf` makes it, `validate_seal` checks it for anyone who uploads a
+packet; and reading the files embedded in such an upload (`attachments`). What they share (reading an
+untrusted file, pyHanko's logging, the names on certificates) is in `reading`.
 
-Uploaded files are untrusted input: the reader is strict and keeps pyHanko's decoding limits for untrusted
-documents, and whatever a broken file makes pyHanko raise comes out as one `PdfRejected` with a reason code,
-never as a crash. A file that is a well-formed signed PDF always gives a `PdfValidation`, good or bad; the
-caller decides what it needs (intact, valid, trusted, the whole document covered).
+Uploaded files are untrusted input: the reader is strict, everything it decodes counts against the
+request's budget (documents.bounded_reader), nothing is fetched for a certificate that does not already
+lead to a trusted root, and then only from public hosts (`fetching`); whatever a broken file makes pyHanko
+raise comes out as one `PdfRejected` with a reason code, never as a crash. A file that is a well-formed
+signed PDF always gives a `PdfValidation`, good or bad; the caller decides what it needs (intact, valid,
+trusted, the whole document covered).
 """
 
+from documents.pades.attachments import attachment_digests, read_attachment
 from documents.pades.reading import (
     QC_COMPLIANCE,
     QC_STATEMENTS_EXTENSION,
@@ -52,6 +56,8 @@ __all__ = [
     "PdfValidation",
     "SealFailed",
     "SealValidation",
+    "attachment_digests",
+    "read_attachment",
     "seal_pdf",
     "seal_trust_roots_pem",
     "trust_roots_from_pem",

@@ -1,6 +1,6 @@
-"""What validating a signature and the platform's seal share: opening an untrusted signed PDF, mapping
-whatever pyHanko raises on it to `PdfRejected`, keeping pyHanko's logging free of personal data, and reading
-the names and the qualified status of a certificate."""
+"""What validating a signature and the platform's seal share: opening an untrusted PDF under the request's
+decoding budget, mapping whatever pyHanko raises on it to `PdfRejected`, keeping pyHanko's logging free of
+personal data, and reading the names and the qualified status of a certificate."""
 
 import contextlib
 import io
@@ -9,7 +9,11 @@ import logging
 from asn1crypto import core
 from asn1crypto import x509 as asn1_x509
 from pyhanko.keys import load_certs_from_pemder_data
+from pyhanko.pdf_utils.decode_limits import DecodeContext, DecodeLimits, StreamDecodeLimits
+from pyhanko.pdf_utils.misc import PdfDecodeLimitError
 from pyhanko.pdf_utils.reader import PdfFileReader
+
+from documents.bounded_reader import DecodeBudget, DecodeRefused, upload_budget
 
 # One logger for the whole package, named as it was when the package was one module.
 logger = logging.getLogger("documents.pades")
@@ -52,7 +56,8 @@ class PdfRejected(Exception):
     """The file cannot be checked at all. `reason` is a code for the caller's message:
 
     "not_pdf" (not a readable PDF, or damaged), "encrypted", "unsigned", "several_signatures",
-    "unreadable_signature" (a signature is there but not one pyHanko can read or evaluate).
+    "unreadable_signature" (a signature is there but not one pyHanko can read or evaluate), "over_budget"
+    (reading it would decode more than the request's budget allows: a compression bomb).
     """
 
     def __init__(self, reason: str, detail: str = ""):
@@ -72,27 +77,88 @@ def trust_roots_from_pem(trust_roots_pem: bytes) -> list:
         raise ValueError(f"the trust roots are not a PEM or DER certificate bundle: {error}") from error
 
 
-def open_signed_pdf(data: bytes, *, oldest_first: bool = False) -> tuple[PdfFileReader, list]:
-    """A strict reader over untrusted bytes and the file's signatures (in the order of their revisions if
-    `oldest_first`, else as the form lists them).
+class _RequestDecodeContext(DecodeContext):
+    """pyHanko's stream decoding charged to the request's `DecodeBudget`, as bytes held in memory (pyHanko
+    keeps what it decodes while the file is open). The resolvers of earlier revisions, which pyHanko gives a
+    fresh document budget each, share this one: a file of many revisions cannot multiply it."""
 
-    Raises `PdfRejected` ("not_pdf", "encrypted", "unreadable_signature", "unsigned").
-    """
+    def __init__(self, limits: DecodeLimits, budget: DecodeBudget):
+        super().__init__(limits, input_size=None)
+        self._budget = budget
+
+    @property
+    def remaining_budget(self) -> int:
+        return self._budget.held_remaining
+
+    def fresh(self) -> "_RequestDecodeContext":
+        return self
+
+    def stage_output_cap(self, stream_cap: int | None) -> int:
+        remaining = min(self._budget.held_remaining, self._budget.remaining)
+        return remaining if stream_cap is None else min(stream_cap, remaining)
+
+    def record_output(self, size: int) -> None:
+        self._budget.charge(size, held=True)
+
+
+class _BudgetedReader(PdfFileReader):
+    """A strict pyHanko reader whose every decoded byte, from the cross-reference streams on, is charged to
+    the request's budget; each stream at most `budget.step` (and pyHanko's own tighter limits per purpose:
+    object streams, metadata, certificates)."""
+
+    def __init__(self, stream, *, budget: DecodeBudget):
+        limits = DecodeLimits(
+            per_stream=StreamDecodeLimits(max_output_size=budget.step), document_budget=None
+        )
+        self._request_context = _RequestDecodeContext(limits, budget)
+        super().__init__(stream, strict=True, decode_limits=limits)
+
+    @property
+    def decode_context(self) -> DecodeContext:
+        return self._request_context
+
+
+def over_budget(error: BaseException) -> bool:
+    """The error, or one it was raised from, is a decoding limit's."""
+    seen = 0
+    while error is not None and seen < 20:
+        if isinstance(error, PdfDecodeLimitError | DecodeRefused):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
+def open_pdf(data: bytes, *, budget: DecodeBudget | None = None) -> PdfFileReader:
+    """A strict reader over untrusted bytes, decoding under `budget` (a fresh one for the file's size when
+    none is given). Raises `PdfRejected` ("not_pdf", "encrypted", "over_budget")."""
     if b"%PDF-" not in data[:1024]:  # the header may follow some bytes of junk (ISO 32000-1 annex H)
         raise PdfRejected("not_pdf", "no PDF header")
     try:
-        reader = PdfFileReader(io.BytesIO(data), strict=True)
+        reader = _BudgetedReader(io.BytesIO(data), budget=budget or upload_budget(len(data)))
         encrypted = reader.encrypted
     except Exception as error:  # a damaged file makes the parser raise many kinds, not only PdfError
-        raise PdfRejected("not_pdf", type(error).__name__) from error
+        raise PdfRejected("over_budget" if over_budget(error) else "not_pdf", type(error).__name__) from error
     if encrypted:
         raise PdfRejected("encrypted")
+    return reader
+
+
+def open_signed_pdf(
+    data: bytes, *, oldest_first: bool = False, budget: DecodeBudget | None = None
+) -> tuple[PdfFileReader, list]:
+    """A strict reader over untrusted bytes (`open_pdf`) and the file's signatures (in the order of their
+    revisions if `oldest_first`, else as the form lists them).
+
+    Raises `PdfRejected` ("not_pdf", "encrypted", "over_budget", "unreadable_signature", "unsigned").
+    """
+    reader = open_pdf(data, budget=budget)
     try:
         signatures = reader.embedded_regular_signatures
         if oldest_first:
             signatures = sorted(signatures, key=lambda s: s.signed_revision)
     except Exception as error:  # a damaged form tree or signature object: pyHanko raises many kinds
-        raise PdfRejected("unreadable_signature", type(error).__name__) from error
+        reason = "over_budget" if over_budget(error) else "unreadable_signature"
+        raise PdfRejected(reason, type(error).__name__) from error
     if not signatures:
         raise PdfRejected("unsigned")
     return reader, signatures
@@ -107,7 +173,8 @@ def evaluating(what: str):
         raise
     except Exception as error:  # pyHanko and asn1crypto raise many kinds on hostile input
         logger.info("%s could not be evaluated: %s", what, type(error).__name__)
-        raise PdfRejected("unreadable_signature", type(error).__name__) from error
+        reason = "over_budget" if over_budget(error) else "unreadable_signature"
+        raise PdfRejected(reason, type(error).__name__) from error
 
 
 def signing_time(status):

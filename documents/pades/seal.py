@@ -20,6 +20,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from documents import seal_key
+from documents.bounded_reader import DecodeBudget
 from documents.pades.reading import (
     evaluating,
     is_qualified,
@@ -178,16 +179,19 @@ def _seal(data: bytes, signer, timestamper, context: ValidationContext | None) -
     return output.getvalue()
 
 
-def validate_seal(data: bytes) -> SealValidation:
-    """Validate the platform's seal: the first signature of the file, against seal_trust_roots_pem().
+def validate_seal(data: bytes, *, budget: DecodeBudget | None = None) -> SealValidation:
+    """Validate the platform's seal: the first signature of the file, against seal_trust_roots_pem(),
+    decoding under `budget` (documents.bounded_reader; one for the file's size when none is given). Nothing
+    is fetched: the seal is checked with what the file and the roots hold.
 
     Later signatures are allowed when they only sign (a representative's qualified signature); they are
     checked for integrity and reported, trusted or not against SIGNATURE_TRUST_ROOTS. Raises `PdfRejected`
-    ("not_pdf", "encrypted", "unsigned", "unreadable_signature") when the file cannot be checked at all.
+    ("not_pdf", "encrypted", "over_budget", "unsigned", "unreadable_signature") when the file cannot be
+    checked at all.
     """
     quiet_pyhanko_loggers()
     roots = trust_roots_from_pem(seal_trust_roots_pem())
-    reader, signatures = open_signed_pdf(data, oldest_first=True)
+    reader, signatures = open_signed_pdf(data, oldest_first=True, budget=budget)
     with evaluating("packet seal"):
         return _validate_seal(reader, signatures, roots)
 

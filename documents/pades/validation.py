@@ -12,6 +12,8 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from documents.bounded_reader import DecodeBudget
+from documents.pades.fetching import GuardedFetcherBackend
 from documents.pades.reading import (
     PdfRejected,
     evaluating,
@@ -75,15 +77,20 @@ class PdfValidation:
         return self.intact and self.valid and self.trusted and self.covers_whole_document
 
 
-def validate_pdf(data: bytes, *, trust_roots_pem: bytes, fetch_revocation: bool = False) -> PdfValidation:
-    """Validate the (single) signature of a PDF against the given trust roots.
+def validate_pdf(
+    data: bytes, *, trust_roots_pem: bytes, fetch_revocation: bool = False, budget: DecodeBudget | None = None
+) -> PdfValidation:
+    """Validate the (single) signature of a PDF against the given trust roots, decoding under `budget`
+    (documents.bounded_reader; one for the file's size when none is given).
 
     `fetch_revocation` lets the validator ask the CA's OCSP responder or CRL over the network (soft-fail:
-    an unreachable responder is not a refusal, a revoked certificate is). Raises `PdfRejected`.
+    an unreachable responder is not a refusal, a revoked certificate is), and only once the signer's chain
+    ends in one of the roots without fetching anything, through `fetching` (public hosts only, short
+    timeouts). Raises `PdfRejected`.
     """
     quiet_pyhanko_loggers()
     roots = trust_roots_from_pem(trust_roots_pem)
-    reader, signatures = open_signed_pdf(data)
+    reader, signatures = open_signed_pdf(data, budget=budget)
     if len(signatures) > 1:
         raise PdfRejected("several_signatures", str(len(signatures)))
     with evaluating("PDF signature"):
@@ -97,10 +104,19 @@ def _validate(reader, embedded, data: bytes, roots: list, fetch_revocation: bool
     # Diffing is needed only to accept harmless later revisions (validation data, document timestamps);
     # anything else fails `covers_whole_document` without it.
     needs_diff = coverage == SignatureCoverageLevel.ENTIRE_REVISION and later_revisions <= MAX_LATER_REVISIONS
-    context = ValidationContext(
-        trust_roots=roots, allow_fetching=fetch_revocation, revocation_mode="soft-fail"
-    )
-    status = validate_pdf_signature(embedded, context, skip_diff=not needs_diff)
+    offline = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+    status = validate_pdf_signature(embedded, offline, skip_diff=not needs_diff)
+    trusted = bool(status.trusted)
+    if fetch_revocation and trusted:
+        # The chain ends in a root without the network: now, and only now, ask its CA whether the
+        # certificate was revoked. The diff is the first pass's: nothing in the file has changed.
+        online = ValidationContext(
+            trust_roots=roots,
+            allow_fetching=True,
+            fetcher_backend=GuardedFetcherBackend(),
+            revocation_mode="soft-fail",
+        )
+        trusted = bool(validate_pdf_signature(embedded, online, skip_diff=True).trusted)
 
     if coverage == SignatureCoverageLevel.ENTIRE_FILE:
         whole = True
@@ -125,7 +141,7 @@ def _validate(reader, embedded, data: bytes, roots: list, fetch_revocation: bool
     validation = {
         "intact": bool(status.intact),
         "valid": bool(status.valid) and timestamp_ok,
-        "trusted": bool(status.trusted),
+        "trusted": trusted,
         "covers_whole_document": whole,
         "signing_time": signing_time(status),
         "timestamped": timestamp is not None,

@@ -12,8 +12,15 @@ import hashlib
 import json
 from collections.abc import Iterable
 
+from documents.bounded_reader import read_json
+
 ATTACHMENT_NAME = "integrity.json"
 FORMAT = "inicjatywa-packet-integrity/1"
+# Read back from an uploaded file, an appendix is bounded before it is parsed (documents.bounded_reader):
+# 100,000 signatures make 6.8 MB, so 16 MiB holds about 240,000. Every value is a hash of 64 hex digits or
+# a file's name beside one, so no genuine appendix has more than one value for 32 bytes; it has three
+# containers (the object, the records, the files), two deep.
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 
 
 def record_bytes(record: dict) -> bytes:
@@ -51,6 +58,14 @@ def manifest(*, initiative_id: int, version: int, record_hashes: list[str], file
         "merkle_root": merkle_root(record_hashes),
         "files": files,
     }
+
+
+def manifest_read(raw: bytes) -> object:
+    """The JSON of an appendix read back from a file; documents.bounded_reader.DecodeRefused when it is not
+    JSON, or larger or more complex than an appendix can be."""
+    return read_json(
+        raw, max_bytes=MAX_MANIFEST_BYTES, max_values=MAX_MANIFEST_BYTES // 32, max_containers=8, max_depth=4
+    )
 
 
 def manifest_problems(data: dict) -> list[str]:

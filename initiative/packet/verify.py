@@ -18,15 +18,14 @@ when it is read). Nothing is stored; names of attached files are shown cut short
 import dataclasses
 import datetime
 import hashlib
-import json
 import logging
 
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from documents.pades import PdfRejected, SealValidation, validate_seal
-from documents.pdf_assembly import PdfUnreadable, attachment_digests, read_attachment
+from documents.bounded_reader import DecodeBudget, DecodeRefused, upload_budget
+from documents.pades import PdfRejected, SealValidation, attachment_digests, read_attachment, validate_seal
 from initiative.models import Packet, PacketStatus
 from initiative.packet import integrity
 
@@ -42,6 +41,10 @@ MESSAGES = {
     "encrypted": gettext_lazy("The file is encrypted; the platform never encrypts a packet."),
     "unsigned": gettext_lazy("The file has no seal."),
     "unreadable_signature": gettext_lazy("The seal cannot be read: the file is damaged."),
+    "over_budget": gettext_lazy(
+        "Reading the file would decode far more data than any packet holds (a compression bomb?): it was "
+        "not read further."
+    ),
     "seal_changed": gettext_lazy("The sealed content has been changed since it was sealed."),
     "seal_invalid": gettext_lazy("The seal's signature, or its timestamp, is not cryptographically valid."),
     "seal_untrusted": gettext_lazy(
@@ -55,6 +58,9 @@ MESSAGES = {
     "appendix_unreadable": gettext_lazy("The integrity appendix cannot be read from the file."),
     "appendix_missing": gettext_lazy("The file has no integrity appendix (the attached integrity.json)."),
     "appendix_not_json": gettext_lazy("The integrity appendix is not a JSON document."),
+    "appendix_too_large": gettext_lazy(
+        "The integrity appendix is larger, or nested deeper, than any packet's: it was not read."
+    ),
     "appendix_invalid": gettext_lazy("The integrity appendix does not hold: %(detail)s."),
     "files_unreadable": gettext_lazy("The attached files cannot be read, so their hashes cannot be checked."),
     "file_missing": gettext_lazy("Attached files listed in the integrity appendix are missing: %(names)s."),
@@ -64,7 +70,7 @@ MESSAGES = {
     "file_unlisted": gettext_lazy("Attached files are not listed in the integrity appendix: %(names)s."),
 }
 # What documents.pades.PdfRejected's reasons mean for a packet.
-SEAL_REJECTIONS = {"not_pdf", "encrypted", "unsigned", "unreadable_signature"}
+SEAL_REJECTIONS = {"not_pdf", "encrypted", "unsigned", "unreadable_signature", "over_budget"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -252,13 +258,18 @@ class PacketReport:
 
 
 def packet_verify(data: bytes) -> PacketReport:
-    """Check the bytes of a packet; never raises on them (only on a configuration mistake)."""
+    """Check the bytes of a packet; never raises on them (only on a configuration mistake).
+
+    Everything decoded from the file, by every check, counts against one budget
+    (documents.bounded_reader): a compression bomb ends in an "over_budget" problem, within seconds.
+    """
     data = bytes(data or b"")
     problems: list[Problem] = []
+    budget = upload_budget(len(data))
     if not data:
         problems.append(Problem("empty"))
-    seal = _check_seal(data, problems) if data else None
-    found, manifest = _check_integrity(data, problems) if data else (_NO_INTEGRITY, None)
+    seal = _check_seal(data, problems, budget) if data else None
+    found, manifest = _check_integrity(data, problems, budget) if data else (_NO_INTEGRITY, None)
     sha256 = hashlib.sha256(data).hexdigest()
     return PacketReport(
         valid=not problems and seal is not None and seal.accepted and found.holds,
@@ -276,9 +287,9 @@ _NO_INTEGRITY = IntegrityFindings(
 )
 
 
-def _check_seal(data: bytes, problems: list[Problem]) -> SealValidation | None:
+def _check_seal(data: bytes, problems: list[Problem], budget: DecodeBudget) -> SealValidation | None:
     try:
-        seal = validate_seal(data)
+        seal = validate_seal(data, budget=budget)
     except PdfRejected as rejected:
         problems.append(
             Problem(rejected.reason if rejected.reason in SEAL_REJECTIONS else "unreadable_signature")
@@ -297,23 +308,29 @@ def _check_seal(data: bytes, problems: list[Problem]) -> SealValidation | None:
     return seal
 
 
-def _check_integrity(data: bytes, problems: list[Problem]) -> tuple[IntegrityFindings, dict | None]:
+def _check_integrity(
+    data: bytes, problems: list[Problem], budget: DecodeBudget
+) -> tuple[IntegrityFindings, dict | None]:
     try:
-        raw = read_attachment(data, integrity.ATTACHMENT_NAME)
-    except PdfUnreadable as error:
-        problems.append(Problem("appendix_unreadable" if error.reason != "not_pdf" else "appendix_missing"))
-        return _NO_INTEGRITY, None
-    except Exception as error:  # qpdf on a hostile file: report, never crash
-        logger.info("integrity appendix could not be read: %s", type(error).__name__)
-        problems.append(Problem("appendix_unreadable"))
+        raw = read_attachment(
+            data, integrity.ATTACHMENT_NAME, budget=budget, max_bytes=integrity.MAX_MANIFEST_BYTES
+        )
+    except PdfRejected as rejected:
+        if rejected.reason == "over_budget":
+            _add_once(problems, Problem("over_budget"))
+        elif rejected.reason not in ("not_pdf", "encrypted"):  # said once, by the seal's check
+            problems.append(Problem("appendix_unreadable"))
+        else:
+            problems.append(Problem("appendix_missing"))
         return _NO_INTEGRITY, None
     if raw is None:
         problems.append(Problem("appendix_missing"))
         return _NO_INTEGRITY, None
     try:
-        manifest = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        problems.append(Problem("appendix_not_json"))
+        manifest = integrity.manifest_read(raw)
+    except DecodeRefused as refused:
+        code = "appendix_not_json" if refused.reason == "not_json" else "appendix_too_large"
+        problems.append(Problem(code))
         return _NO_INTEGRITY, None
     if not isinstance(manifest, dict):
         problems.append(Problem("appendix_not_json"))
@@ -321,7 +338,7 @@ def _check_integrity(data: bytes, problems: list[Problem]) -> tuple[IntegrityFin
 
     own = integrity.manifest_problems(manifest)
     problems.extend(Problem("appendix_invalid", detail=text) for text in own)
-    files_checked, files_hold = (0, False) if own else _check_files(data, manifest["files"], problems)
+    files_checked, files_hold = (0, False) if own else _check_files(data, manifest["files"], problems, budget)
     records = manifest.get("records")
     found = IntegrityFindings(
         present=True,
@@ -335,13 +352,16 @@ def _check_integrity(data: bytes, problems: list[Problem]) -> tuple[IntegrityFin
     return found, (manifest if not own else None)
 
 
-def _check_files(data: bytes, listed: dict, problems: list[Problem]) -> tuple[int, bool]:
+def _check_files(
+    data: bytes, listed: dict, problems: list[Problem], budget: DecodeBudget
+) -> tuple[int, bool]:
     """Compare every attached file but the appendix itself with the appendix's "files" map."""
     try:
-        attached = attachment_digests(data)
-    except Exception as error:  # PdfUnreadable, or qpdf on a hostile file
-        logger.info("attached files could not be read: %s", type(error).__name__)
-        problems.append(Problem("files_unreadable"))
+        attached = attachment_digests(data, budget=budget)
+    except PdfRejected as rejected:
+        logger.info("attached files could not be read: %s", rejected.reason)
+        code = "over_budget" if rejected.reason == "over_budget" else "files_unreadable"
+        _add_once(problems, Problem(code))
         return 0, False
     attached.pop(integrity.ATTACHMENT_NAME, None)
     missing = sorted(name for name in listed if name not in attached)
@@ -353,6 +373,11 @@ def _check_files(data: bytes, listed: dict, problems: list[Problem]) -> tuple[in
             problems.append(Problem(code, names=shown, count=len(names)))
     matching = len(listed) - len(missing) - len(changed)
     return matching, not (missing or changed or unlisted)
+
+
+def _add_once(problems: list[Problem], problem: Problem) -> None:
+    if problem not in problems:
+        problems.append(problem)
 
 
 def _on_record(sha256: str, manifest: dict | None) -> PacketMatch | None:

@@ -1,5 +1,6 @@
-"""documents.pdf_assembly: Typst parts put together with pikepdf, files attached, read back; checked with
-poppler's pdfinfo, pdftotext and pdfdetach. No database."""
+"""documents.pdf_assembly: Typst parts put together with pikepdf, files attached, read back (by
+documents.pades, as an uploaded packet is read); checked with poppler's pdfinfo, pdftotext and pdfdetach.
+No database."""
 
 import hashlib
 import io
@@ -10,14 +11,9 @@ import subprocess
 import pikepdf
 import pytest
 
-from documents.pdf_assembly import (
-    Attachment,
-    PdfUnreadable,
-    assemble_pdf,
-    attachment_digests,
-    page_count,
-    read_attachment,
-)
+from documents.bounded_reader import DecodeBudget
+from documents.pades import PdfRejected, attachment_digests, read_attachment
+from documents.pdf_assembly import Attachment, PdfUnreadable, assemble_pdf, page_count
 from documents.typst_render import render_pdf
 from tests.documents.test_pades import STATEMENT_DATA
 
@@ -132,14 +128,14 @@ def test_bad_input_is_refused_clearly(parts):
         assemble_pdf(parts, attachments=[Attachment("a.txt", b"1", "text/plain", relationship="Mine")])
 
 
-def test_unreadable_files_raise_pdf_unreadable(parts):
+def test_unreadable_files_are_refused(parts):
     for data in (b"", b"%PDF-1.7\n garbage", b"\x00" * 100):
-        with pytest.raises(PdfUnreadable) as raised:
+        with pytest.raises(PdfRejected) as raised:
             read_attachment(data, "integrity.json")
         assert raised.value.reason == "not_pdf"
         with pytest.raises(PdfUnreadable):
             page_count(data)
-        with pytest.raises(PdfUnreadable):
+        with pytest.raises(PdfRejected):
             attachment_digests(data)
 
 
@@ -149,12 +145,12 @@ def test_a_compression_bomb_stops_at_the_limit(parts):
     assembled = assemble_pdf(parts[:1], attachments=[Attachment("bomb.bin", big, "application/octet-stream")])
     assert len(assembled) < 1024 * 1024  # compressed by the assembly
 
-    with pytest.raises(PdfUnreadable) as raised:
+    with pytest.raises(PdfRejected) as raised:
         read_attachment(assembled, "bomb.bin", max_bytes=1024 * 1024)
-    assert raised.value.reason == "attachment_too_large"
-    with pytest.raises(PdfUnreadable) as raised:
-        attachment_digests(assembled, max_total_bytes=1024 * 1024)
-    assert raised.value.reason == "attachment_too_large"
+    assert raised.value.reason == "over_budget"
+    with pytest.raises(PdfRejected) as raised:
+        attachment_digests(assembled, budget=DecodeBudget(total=1024 * 1024))
+    assert raised.value.reason == "over_budget"
     assert attachment_digests(assembled)["bomb.bin"] == hashlib.sha256(big).hexdigest()
 
 
@@ -165,6 +161,6 @@ def test_a_damaged_attachment_stream_is_unreadable(parts):
         stream.write(b"\x78\x9c garbage that is not deflate", filter=pikepdf.Name.FlateDecode)
         out = io.BytesIO()
         pdf.save(out)
-    with pytest.raises(PdfUnreadable) as raised:
+    with pytest.raises(PdfRejected) as raised:
         read_attachment(out.getvalue(), "a.json")
     assert raised.value.reason == "attachment_unreadable"

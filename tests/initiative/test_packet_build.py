@@ -26,8 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from documents.pades import validate_seal
-from documents.pdf_assembly import attachment_digests, read_attachment
+from documents.pades import attachment_digests, read_attachment, validate_seal
 from initiative.filing import initiative_submit
 from initiative.models import Initiative, Packet, PacketStatus
 from initiative.packet.build import STALE_AFTER, PacketAbandoned, packet_build, packets_reorder
