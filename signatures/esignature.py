@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.pl import pesel as pesel_number
 
+from documents.bounded_reader import DecodeRefused, read_json, upload_budget
 from documents.pades import PdfRejected, PdfValidation, trust_roots_from_pem, validate_pdf
 from documents.typst_render import TEMPLATES, render_pdf
 from initiative.errors import InvalidInput, TransitionRefused
@@ -209,8 +210,11 @@ def statement_from_token(token: str) -> dict | None:
         return None
     body = message.removeprefix(f"{TOKEN_PREFIX}.")
     try:
-        payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-    except (binascii.Error, ValueError):
+        # The token came in an uploaded file: even with a good MAC it is read through the bounded reader.
+        payload = read_json(
+            base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)), max_bytes=64 * 1024, max_values=1000
+        )
+    except (binascii.Error, ValueError, DecodeRefused):
         return None
     return payload if isinstance(payload, dict) and payload.get("v") == 1 else None
 
@@ -246,6 +250,10 @@ def _rejection_message(reason: str) -> str:
         ),
         "several_signatures": _(
             "This PDF has more than one signature. Only the supporter signs the statement."
+        ),
+        "over_budget": _(
+            "This PDF holds far more data than a signed statement can (it expands when read), so it was not "
+            "read. Upload the file exactly as your signing application saved it."
         ),
     }
     return messages.get(
@@ -347,7 +355,11 @@ def esigned_submit(*, initiative_id: int, file: bytes) -> SignOutcome:
     if len(file) > MAX_UPLOAD_BYTES:
         raise _refused(_("The file is too large: a signed statement is well under 5 MB."))
     try:
-        validation = validate_pdf(file, trust_roots_pem=trust_roots(), fetch_revocation=True)
+        # One decoding budget for the request (documents.bounded_reader); revocation is fetched only for a
+        # certificate that leads to a trusted root, from public hosts (documents.pades.fetching).
+        validation = validate_pdf(
+            file, trust_roots_pem=trust_roots(), fetch_revocation=True, budget=upload_budget(len(file))
+        )
     except PdfRejected as rejected:
         raise _refused(_rejection_message(rejected.reason)) from rejected
     _checked_signature(validation)
