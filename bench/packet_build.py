@@ -255,7 +255,7 @@ def child_prepare(argument: dict) -> dict:
         role=Role.REPRESENTATIVE,
     )
     for number in range(1, 5):
-        member = person(f"Członek Komitetu {number}")
+        member = person(f"Członek Komitetu {'ABCD'[number - 1]}")  # a name holds letters only
         invitation = committee.committee_invite(initiative_id=initiative.pk, actor=author, email=member.email)
         committee.committee_accept(
             token=invitation_token(invitation.pk),

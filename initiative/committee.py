@@ -14,6 +14,7 @@ from initiative.lifecycle import COMMITTEE_EDITABLE_STATES
 from initiative.models import CommitteeInvitation, CommitteeMember, Initiative, Role
 from initiative.tasks import send_committee_invitation_task
 from initiative.tokens import invitation_id_from_token
+from personal_data.person_text import FULL_NAME_MAX, address_clean, person_name_clean
 
 
 def _active_seats(initiative_id: int, user):
@@ -63,19 +64,29 @@ def committee_invite(*, initiative_id: int, actor, email: str) -> CommitteeInvit
     return invitation
 
 
-def _declaration_errors(full_name: str, address: str, role: str) -> dict[str, list[str]]:
+def _typed(raw) -> bool:
+    return isinstance(raw, str) and bool(raw.strip())
+
+
+def _declaration(full_name, address, role: str) -> tuple[dict, dict[str, list[str]]]:
+    """The declaration as it is kept, and what is wrong with it. Names and addresses follow the rules every
+    supporter's do (personal_data.person_text): the sealed packet the council gets prints them."""
     errors: dict[str, list[str]] = {}
-    if not full_name.strip():
-        errors["full_name"] = [_("Give your full name, as on the declaration.")]
-    if not address.strip():
-        errors["address"] = [_("Give your address of residence.")]
+    values = {"role": role}
+    values["full_name"], problem = person_name_clean(full_name, maximum=FULL_NAME_MAX)
+    if problem:
+        missing = _("Give your full name, as on the declaration.")
+        errors["full_name"] = [problem if _typed(full_name) else missing]
+    values["address"], problem = address_clean(address)
+    if problem:
+        errors["address"] = [problem if _typed(address) else _("Give your address of residence.")]
     if role not in Role.values:
         errors["role"] = [_("Choose member, representative or deputy.")]
-    return errors
+    return values, errors
 
 
 def _save_declaration(seat: CommitteeMember, *, full_name: str, address: str, role: str) -> CommitteeMember:
-    seat.full_name, seat.address, seat.role = full_name.strip(), address.strip(), role
+    seat.full_name, seat.address, seat.role = full_name, address, role
     seat.declared_at = timezone.now()
     try:
         with transaction.atomic():
@@ -88,7 +99,7 @@ def _save_declaration(seat: CommitteeMember, *, full_name: str, address: str, ro
 
 def committee_accept(*, token: str, user, full_name: str, address: str, role: str) -> CommitteeMember:
     """Join the committee through an invitation, with the member's declaration."""
-    errors = _declaration_errors(full_name, address, role)
+    declaration, errors = _declaration(full_name, address, role)
     invitation_id = invitation_id_from_token(token)
     if invitation_id is None:
         errors["token"] = [_("This invitation link is not valid or has expired.")]
@@ -110,20 +121,20 @@ def committee_accept(*, token: str, user, full_name: str, address: str, role: st
         invitation.accepted_at, invitation.accepted_by = timezone.now(), user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         seat = CommitteeMember.objects.create(initiative=initiative, user=user)
-        return _save_declaration(seat, full_name=full_name, address=address, role=role)
+        return _save_declaration(seat, **declaration)
 
 
 def committee_declare(
     *, initiative_id: int, user, full_name: str, address: str, role: str
 ) -> CommitteeMember:
     """A member (the author first of all) gives or corrects their own declaration."""
-    errors = _declaration_errors(full_name, address, role)
+    declaration, errors = _declaration(full_name, address, role)
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
         initiative, seat = locked_initiative_for_member(initiative_id, user)
         _require_editable(initiative)
-        return _save_declaration(seat, full_name=full_name, address=address, role=role)
+        return _save_declaration(seat, **declaration)
 
 
 def committee_leave(*, initiative_id: int, user) -> None:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from initiative.models import Role
+from personal_data.person_text import ADDRESS_MAX, FULL_NAME_MAX
 
 JUSTIFICATION_LABELS = {
     "need": (_("Why the resolution is needed and what it aims at"), ""),
@@ -89,8 +90,8 @@ class InvitationForm(forms.Form):
 
 
 class DeclarationForm(forms.Form):
-    full_name = forms.CharField(label=_("Your full name"), max_length=200)
-    address = forms.CharField(label=_("Your address of residence"), max_length=300)
+    full_name = forms.CharField(label=_("Your full name"), max_length=FULL_NAME_MAX)
+    address = forms.CharField(label=_("Your address of residence"), max_length=ADDRESS_MAX)
     role = forms.ChoiceField(label=_("Your role in the committee"), choices=Role.choices, initial=Role.MEMBER)
     full_name.widget.attrs["autocomplete"] = "name"
     address.widget.attrs["autocomplete"] = "street-address"

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from initiative.lifecycle import Status
 from initiative.models import Initiative, PacketStatus, Role
+from personal_data.person_text import ADDRESS_MAX, FULL_NAME_MAX
 
 
 class MunicipalityRefSerializer(serializers.Serializer):
@@ -128,8 +129,10 @@ class InvitationCreateSerializer(serializers.Serializer):
 
 
 class DeclarationSerializer(serializers.Serializer):
-    full_name = serializers.CharField(max_length=200)
-    address = serializers.CharField(max_length=300)
+    """Shape only: the rules of names and addresses are personal_data.person_text's, through the service."""
+
+    full_name = serializers.CharField(max_length=FULL_NAME_MAX)
+    address = serializers.CharField(max_length=ADDRESS_MAX)
     role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
 
 

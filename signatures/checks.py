@@ -1,15 +1,14 @@
 """Checks of a supporter's data, one home for each rule (DESIGN.md §2 "Who may sign", §4).
 
 The platform checks what it can: identifier checksum and encoded birth date (python-stdnum), age 18 or more
-on the day of signing, citizenship allowed for the level, declaration and privacy notice, sane text. The
+on the day of signing, citizenship allowed for the level, declaration and privacy notice, sane text (names
+and addresses by personal_data.person_text, whose rules the committee's declarations follow too). The
 register of voters is the council office's to check. Only the fields the council's rules name are
 accepted: anything more is refused, not silently kept (data minimisation, art. 5 ust. 1 lit. c RODO).
 """
 
 import dataclasses
 import datetime
-import re
-import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
@@ -19,6 +18,7 @@ from stdnum.pl import pesel as pesel_number
 
 from municipalities.levels import Level
 from municipalities.search_text import fold
+from personal_data.person_text import address_clean, person_name_clean
 
 ADULT_AGE = 18  # art. 6 § 1 Kodeksu wyborczego: voting rights from 18 years of age
 CITIZENSHIPS_BY_LEVEL = {
@@ -28,12 +28,6 @@ CITIZENSHIPS_BY_LEVEL = {
     Level.POWIAT: ("PL",),
     Level.WOJEWODZTWO: ("PL",),
 }
-NAME_MAX, ADDRESS_MAX = 100, 200
-# Letters of any alphabet, spaces, hyphens, apostrophes and dots: "Anna-Maria", "O'Neill", "J. Kowalski".
-NAME = re.compile(r"^[^\W\d_]+(?:[ .'\u2019-]+[^\W\d_]+)*\.?$")
-# Characters that start a formula when a clerk opens the CSV export in a spreadsheet.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-MARKUP = re.compile(r"[<>{}\[\]\\`|]")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,23 +58,6 @@ def age_on(birth_date: datetime.date, day: datetime.date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
-def _clean_text(raw, *, maximum: int, name_like: bool) -> tuple[str, str | None]:
-    if not isinstance(raw, str):
-        return "", _("Enter text.")
-    text = " ".join(unicodedata.normalize("NFC", raw).split())
-    if not text:
-        return "", _("This field is required.")
-    if len(text) > maximum:
-        return text, _("At most %(max)d characters.") % {"max": maximum}
-    if any(unicodedata.category(char) in {"Cc", "Cf", "Co", "Cs"} for char in text):
-        return text, _("Remove the control or invisible characters.")
-    if text.startswith(FORMULA_PREFIXES) or MARKUP.search(text):
-        return text, _("Remove the characters = + - @ at the start and < > { } [ ] \\ ` |.")
-    if name_like and not NAME.match(text):
-        return text, _("Use letters only, with spaces, hyphens or apostrophes between parts.")
-    return text, None
-
-
 def clean_supporter(
     data: dict, *, level: str, identifier: str, signed_on: datetime.date, needs_email: bool
 ) -> tuple[Supporter | None, dict[str, list[str]]]:
@@ -104,12 +81,12 @@ def clean_supporter(
             errors[name] = [_("Unknown field.")]
 
     values: dict = {}
-    for name, maximum, name_like in (
-        ("first_names", NAME_MAX, True),
-        ("last_name", NAME_MAX, True),
-        ("address", ADDRESS_MAX, False),
+    for name, clean in (
+        ("first_names", person_name_clean),
+        ("last_name", person_name_clean),
+        ("address", address_clean),
     ):
-        values[name], problem = _clean_text(data.get(name), maximum=maximum, name_like=name_like)
+        values[name], problem = clean(data.get(name))
         if problem:
             errors[name] = [problem]
 

@@ -20,7 +20,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.levels import Level
-from signatures.checks import ADDRESS_MAX, CITIZENSHIPS_BY_LEVEL, NAME_MAX
+from personal_data.person_text import ADDRESS_MAX, NAME_MAX
+from signatures.checks import CITIZENSHIPS_BY_LEVEL
 from signatures.privacy import council_in_sentence
 
 CITIZENSHIP_LABELS = {

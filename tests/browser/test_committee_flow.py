@@ -47,7 +47,7 @@ def add_four_members(initiative_id: int, author_email: str) -> None:
         committee.committee_accept(
             token=invitation_token(invitation.pk),
             user=member,
-            full_name=f"Członek {number}",
+            full_name=f"Członek {'ABCD'[number]}",  # a name holds letters only
             address="Gliwice",
             role="member",
         )

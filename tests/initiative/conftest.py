@@ -45,7 +45,9 @@ def join_committee(make_user):
 
     def join(initiative, inviter, *, role: str = Role.MEMBER):
         number = next(counter)
-        member = make_user(f"czlonek{number}@example.org", full_name=f"Członek Komitetu {number}")
+        member = make_user(
+            f"czlonek{number}@example.org", full_name=f"Członek Komitetu {letters(number).capitalize()}"
+        )
         invitation = committee.committee_invite(
             initiative_id=initiative.pk, actor=inviter, email=member.email
         )
