@@ -25,6 +25,8 @@ api_v1 = [
     path("", include("signatures.api_clerk_urls")),
 ]
 
+handler500 = "config.database_outage.server_error"
+
 urlpatterns = [
     path("", home, name="home"),
     path("", include("municipalities.urls")),
