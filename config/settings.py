@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store on every answer that may hold personal data (docs/security.md "Who signed").
+    "personal_data.no_store.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.idle_timeout.SessionIdleTimeoutMiddleware",  # after messages: it says why you were signed out
@@ -304,6 +306,10 @@ COMMITTEE_INVITATIONS_PER_INITIATIVE_PER_DAY = int(
     os.environ.get("COMMITTEE_INVITATIONS_PER_INITIATIVE_PER_DAY", "30")
 )
 COMMITTEE_INVITATIONS_PER_PERSON_PER_DAY = int(os.environ.get("COMMITTEE_INVITATIONS_PER_PERSON_PER_DAY", "30"))
+# E-mail declarations one address may confirm (and not withdraw) for one initiative (signatures/mailbox.py):
+# a household shares a mailbox, so a few, where one mailbox could otherwise confirm any number of invented
+# people. Not a rate limit: RATE_LIMITS=off leaves it on.
+EMAIL_DECLARATIONS_PER_ADDRESS = int(os.environ.get("EMAIL_DECLARATIONS_PER_ADDRESS", "4"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

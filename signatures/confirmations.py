@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from signatures.emails import send_confirmation
-from signatures.models import Signature, SignatureStatus
+from signatures.models import AWAITING_CONFIRMATION, Signature
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def nudge_confirmations() -> None:
 
 
 def send_due_confirmations() -> int:
-    """Mail every pending declaration not mailed yet, once; return how many were sent.
+    """Mail every pending or repeat declaration not mailed yet, once; return how many were sent.
 
     Batches lock their rows SKIP LOCKED, so overlapping runs share the work instead of sending twice. When
     sending fails, the declarations mailed before the failure are marked and the error propagates (the task
@@ -66,7 +66,12 @@ def send_due_confirmations() -> int:
             batch = list(
                 Signature.objects.select_related("initiative")
                 .select_for_update(skip_locked=True, of=("self",))
-                .filter(status=SignatureStatus.PENDING, confirmation_sent_at__isnull=True)
+                # Repeat declarations (signatures/repeats.py) leave in the same runs, in the same order.
+                .filter(
+                    status__in=AWAITING_CONFIRMATION,
+                    confirmation_sent_at__isnull=True,
+                    confirmed_at__isnull=True,
+                )
                 .order_by("pk")[:BATCH]
             )
             sent = []

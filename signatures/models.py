@@ -14,9 +14,15 @@ class SignatureStatus(models.TextChoices):
     PENDING = "pending", _("waiting for confirmation")
     CONFIRMED = "confirmed", _("confirmed")
     WITHDRAWN = "withdrawn", pgettext_lazy("signature status", "withdrawn")
+    # A person who had signed declares again by e-mail from another address: that address gets what a first
+    # signer gets and may confirm or withdraw, but the row is never live and never counted
+    # (signatures/repeats.py; docs/security.md "Who signed: answers that reveal nothing").
+    REPEATED = "repeated", _("repeated by a person who had signed (never counted)")
 
 
 LIVE_STATUSES = (SignatureStatus.PENDING, SignatureStatus.CONFIRMED)
+# E-mail declarations whose confirmation e-mail is due once `confirmation_sent_at` is empty (the outbox).
+AWAITING_CONFIRMATION = (SignatureStatus.PENDING, SignatureStatus.REPEATED)
 
 
 class Verdict(models.TextChoices):
@@ -55,6 +61,9 @@ class Signature(models.Model):
     pesel = EncryptedTextField(_("PESEL"), blank=True)
     birth_date = EncryptedTextField(_("date of birth"), blank=True)
     email = EncryptedTextField(_("e-mail address"), blank=True)
+    # E-mail declarations: a keyed hash of the normalised mailbox, scoped to the initiative, so that the
+    # declarations confirmed from one address can be counted without decrypting any (signatures/mailbox.py).
+    email_hash = models.CharField(max_length=64, blank=True, default="")
     citizenship = models.CharField(_("citizenship"), max_length=2)
     signed_on = models.DateField(_("signed on"))
     created_at = models.DateTimeField(default=timezone.now)
@@ -105,13 +114,32 @@ class Signature(models.Model):
             # The confirmation outbox: small whatever the table's size.
             models.Index(
                 fields=["id"],
-                condition=Q(status=SignatureStatus.PENDING, confirmation_sent_at__isnull=True),
+                condition=Q(status__in=AWAITING_CONFIRMATION, confirmation_sent_at__isnull=True),
                 name="signature_confirmation_due",
+            ),
+            # The cap of declarations confirmed from one mailbox (signatures/mailbox.py).
+            models.Index(
+                fields=["initiative", "email_hash"], condition=~Q(email_hash=""), name="signature_by_mailbox"
             ),
         ]
 
     def __str__(self) -> str:
         return f"signature {self.pk} ({self.method}, {self.status})"
+
+    @property
+    def status_shown(self) -> str:
+        """The status the holder of its links sees: a repeat declaration shows as a first one would.
+
+        A repeat declaration stays `repeated` (never live, never counted) and records what its holder did
+        by the stamps alone, so that its links answer exactly as a first signer's do.
+        """
+        if self.status != SignatureStatus.REPEATED:
+            return self.status
+        if self.withdrawn_at is not None:
+            return SignatureStatus.WITHDRAWN
+        if self.confirmed_at is not None:
+            return SignatureStatus.CONFIRMED
+        return SignatureStatus.PENDING
 
 
 class SignatureTally(models.Model):
@@ -142,7 +170,9 @@ class SignatureTally(models.Model):
 class PendingNotice(models.Model):
     """An "already signed" e-mail waiting to be sent; the task deletes it once sent.
 
-    It exists so that the address never travels in a task's arguments or a broker's queue.
+    It goes to the address the person gave when they signed by e-mail, never to the address of the new
+    declaration (signatures/repeats.py). It exists so that the address never travels in a task's arguments
+    or a broker's queue.
     """
 
     initiative = models.ForeignKey("initiative.Initiative", on_delete=models.CASCADE, related_name="+")

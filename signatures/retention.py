@@ -32,6 +32,9 @@ ERASED = dict.fromkeys(PERSONAL_FIELDS, "")
 # A row still holding any personal field: erased rows are skipped, so erasing twice changes nothing.
 HOLDS_PERSONAL_DATA = functools.reduce(operator.or_, (~Q(**{name: ""}) for name in PERSONAL_FIELDS))
 WITHDRAWN_NOTE = "supporters' own withdrawals"
+# Rows whose `withdrawn_at` is a withdrawal by the holder of the link: a repeat declaration's address goes
+# as a signature's does (signatures/repeats.py).
+WITHDRAWABLE = (SignatureStatus.WITHDRAWN, SignatureStatus.REPEATED)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,9 +82,7 @@ def signatures_erase_withdrawn(before: datetime.datetime) -> int:
     failure in one initiative is logged (its id and the exception's type, never data) and the others go
     on. Returns how many signatures were erased.
     """
-    due = Signature.objects.filter(
-        HOLDS_PERSONAL_DATA, status=SignatureStatus.WITHDRAWN, withdrawn_at__lte=before
-    )
+    due = Signature.objects.filter(HOLDS_PERSONAL_DATA, status__in=WITHDRAWABLE, withdrawn_at__lte=before)
     total = 0
     for initiative_id in due.values_list("initiative_id", flat=True).distinct().order_by("initiative_id"):
         try:
@@ -102,7 +103,7 @@ def _erase_withdrawn_of(initiative_id: int, before: datetime.datetime) -> int:
             .filter(
                 HOLDS_PERSONAL_DATA,
                 initiative_id=initiative_id,
-                status=SignatureStatus.WITHDRAWN,
+                status__in=WITHDRAWABLE,
                 withdrawn_at__lte=before,
             )
             .values_list("pk", flat=True)

@@ -19,12 +19,11 @@ from municipalities.models import SignatureMethod, Unit
 from personal_data.encryption import keyed_hash
 from signatures.checks import Supporter, clean_supporter
 from signatures.confirmations import nudge_confirmations
-from signatures.models import LIVE_STATUSES, PendingNotice, Signature, SignatureStatus
+from signatures.mailbox import mailbox_check_room, mailbox_hash, mailbox_take_place
+from signatures.models import LIVE_STATUSES, Signature, SignatureStatus
+from signatures.repeats import repeat_declaration_record
 from signatures.tally import tally_add
-from signatures.tasks import (
-    send_already_signed_task,
-    send_receipt_task,
-)
+from signatures.tasks import send_receipt_task
 from signatures.tokens import CONFIRM_MAX_AGE, CONFIRM_SALT, WITHDRAW_SALT, signature_id_from
 
 
@@ -42,25 +41,33 @@ class Collecting:
 
     identifier: str  # the frozen local rules' identifier of a supporter (DESIGN.md §3)
     level: str  # the unit's level: who may sign depends on it
+    signature_id: int | None = None  # the id reserved for the signature, when asked for
 
 
-def _locked_collecting(initiative_id: int) -> Collecting:
+def _locked_collecting(initiative_id: int, *, reserve_signature_id: bool = False) -> Collecting:
     """Lock the collecting initiative FOR SHARE and read what signing needs, in one narrow query.
 
     Narrow on purpose: this runs for every signature, and building a whole Initiative (JSON fields
     included) cost more than the rest of the transaction (docs/PERFORMANCE.md "Where the time goes").
+    Signing reserves the new row's id in the same query: one id per declaration whatever follows, so that
+    the ids in links, consecutive, say nothing of who had signed (signatures/repeats.py).
     """
     table, units = Initiative._meta.db_table, Unit._meta.db_table
+    reserved = (
+        f"nextval(pg_get_serial_sequence('{Signature._meta.db_table}', 'id'))"
+        if reserve_signature_id
+        else "NULL"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT i.status, i.rules->>'identifier', u.level FROM {table} i "  # noqa: S608
+            f"SELECT i.status, i.rules->>'identifier', u.level, {reserved} FROM {table} i "  # noqa: S608
             f"JOIN {units} u ON u.id = i.municipality_id WHERE i.id = %s FOR SHARE OF i",
             [initiative_id],
         )
         row = cursor.fetchone()
     if row is None or row[0] != Status.COLLECTING:
         raise TransitionRefused(_("This initiative is not collecting signatures now."))
-    return Collecting(identifier=row[1], level=row[2])
+    return Collecting(identifier=row[1], level=row[2], signature_id=row[3])
 
 
 def today_in_warsaw() -> datetime.date:
@@ -76,14 +83,16 @@ def signature_submit(
 ) -> SignOutcome:
     """Record one person's support. E-mail declarations wait for confirmation; other forms count at once.
 
-    A second signature of the same person (any form) changes nothing and, for e-mail, gets the same
-    answer plus a notice to that address; nobody learns from the answer whether a person signed.
+    A second signature of the same person (any form) changes nothing and gets the same answer; for e-mail,
+    the new address gets what a first signer gets and the address that signed a notice
+    (signatures/repeats.py): nobody learns from the answer whether a person signed. A mailbox that has
+    confirmed as many declarations as one address may is refused, whoever the person (signatures/mailbox.py).
     """
     signed_on = today_in_warsaw()
     confirmed_now = method != SignatureMethod.EMAIL
     now = timezone.now()
     with transaction.atomic():
-        initiative = _locked_collecting(initiative_id)
+        initiative = _locked_collecting(initiative_id, reserve_signature_id=True)
         supporter, errors = clean_supporter(
             data,
             level=initiative.level,
@@ -94,7 +103,12 @@ def signature_submit(
         if errors:
             raise InvalidInput(errors)
         hashed = identity_hash(initiative_id, supporter)
+        by_email = method == SignatureMethod.EMAIL
+        email_hash = mailbox_hash(initiative_id, supporter.email) if by_email else ""
+        if by_email:
+            mailbox_check_room(initiative_id, email_hash)
         signature = Signature(
+            pk=initiative.signature_id,
             initiative_id=initiative_id,
             method=method,
             status=SignatureStatus.CONFIRMED if confirmed_now else SignatureStatus.PENDING,
@@ -105,6 +119,7 @@ def signature_submit(
             pesel=supporter.pesel,
             birth_date=supporter.birth_date.isoformat() if supporter.birth_date else "",
             email=supporter.email,
+            email_hash=email_hash,
             citizenship=supporter.citizenship,
             signed_on=signed_on,
             confirmed_at=now if confirmed_now else None,
@@ -112,10 +127,8 @@ def signature_submit(
             evidence=evidence,
         )
         if not _insert_once(signature):
-            if method == SignatureMethod.EMAIL:
-                send_already_signed_task.delay_on_commit(
-                    initiative_id, _notice_id(initiative_id, supporter.email)
-                )
+            if by_email:
+                repeat_declaration_record(signature)
             return SignOutcome(signature=None, duplicate=True)
         if confirmed_now:
             tally_add(initiative_id=initiative_id, method=method, delta=1)
@@ -150,7 +163,8 @@ def _insert_unless_live(signature: Signature) -> bool:
     """One `INSERT … ON CONFLICT DO NOTHING`: the person's live signature, if any, wins without an error.
 
     The conflict target is the partial unique index `signature_one_per_person`; a statement rather than a
-    savepoint, a model save and a release, because it runs for every signature.
+    savepoint, a model save and a release, because it runs for every signature. The id is the one reserved
+    when the initiative was locked, so a conflict uses up no other.
     """
     fields, statement = _insert_statement()
     values = [field.get_db_prep_save(field.pre_save(signature, add=True), connection) for field in fields]
@@ -167,7 +181,7 @@ def _insert_unless_live(signature: Signature) -> bool:
 @functools.cache
 def _insert_statement() -> tuple[list, str]:
     """The columns and the SQL of `_insert_unless_live`, made once per process, not per signature."""
-    fields = [field for field in Signature._meta.concrete_fields if not field.primary_key]
+    fields = list(Signature._meta.concrete_fields)
     live = ", ".join(f"'{status}'" for status in LIVE_STATUSES)
     statement = (
         f"INSERT INTO {Signature._meta.db_table} ({', '.join(f.column for f in fields)}) "  # noqa: S608
@@ -177,25 +191,30 @@ def _insert_statement() -> tuple[list, str]:
     return fields, statement
 
 
-def _notice_id(initiative_id: int, email: str) -> int:
-    return PendingNotice.objects.create(initiative_id=initiative_id, email=email).pk
-
-
 def signature_confirm(*, token: str) -> Signature:
-    """Confirm an e-mail declaration (by POST from the landing page); repeating it changes nothing."""
+    """Confirm an e-mail declaration (by POST from the landing page); repeating it changes nothing.
+
+    A repeat declaration (signatures/repeats.py) goes through the same steps and answers the same, its
+    mailbox's place included, but only stamps its own row: it is never counted.
+    """
     signature_id = signature_id_from(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     if signature_id is None:
         raise InvalidInput({"token": [_("This confirmation link is not valid or has expired.")]})
     with transaction.atomic():
         signature = Signature.objects.select_for_update().filter(pk=signature_id).first()
-        if signature is None or signature.status == SignatureStatus.WITHDRAWN:
+        if signature is None or signature.status_shown == SignatureStatus.WITHDRAWN:
             raise InvalidInput({"token": [_("This confirmation link is not valid or has expired.")]})
-        if signature.status == SignatureStatus.CONFIRMED:
+        if signature.status_shown == SignatureStatus.CONFIRMED:
             return signature
         _locked_collecting(signature.initiative_id)
-        signature.status, signature.confirmed_at = SignatureStatus.CONFIRMED, timezone.now()
-        signature.save(update_fields=["status", "confirmed_at"])
-        tally_add(initiative_id=signature.initiative_id, method=signature.method, delta=1)
+        mailbox_take_place(signature)
+        signature.confirmed_at = timezone.now()
+        if signature.status == SignatureStatus.REPEATED:
+            signature.save(update_fields=["confirmed_at"])
+        else:
+            signature.status = SignatureStatus.CONFIRMED
+            signature.save(update_fields=["status", "confirmed_at"])
+            tally_add(initiative_id=signature.initiative_id, method=signature.method, delta=1)
         send_receipt_task.delay_on_commit(signature.pk)
     note_threshold(signature.initiative_id)
     return signature
@@ -211,11 +230,16 @@ def signature_withdraw(*, token: str) -> Signature:
         if signature is None:
             raise InvalidInput({"token": [_("This link is not valid.")]})
         _locked_collecting(signature.initiative_id)
-        if signature.status == SignatureStatus.WITHDRAWN:
+        if signature.status_shown == SignatureStatus.WITHDRAWN:
+            return signature
+        signature.withdrawn_at = timezone.now()
+        if signature.status == SignatureStatus.REPEATED:
+            # Never counted, so nothing to take back: the stamp alone makes its links answer "withdrawn".
+            signature.save(update_fields=["withdrawn_at"])
             return signature
         if signature.status == SignatureStatus.CONFIRMED:
             tally_add(initiative_id=signature.initiative_id, method=signature.method, delta=-1)
-        signature.status, signature.withdrawn_at = SignatureStatus.WITHDRAWN, timezone.now()
+        signature.status = SignatureStatus.WITHDRAWN
         signature.save(update_fields=["status", "withdrawn_at"])
     return signature
 

@@ -16,7 +16,7 @@ def send_receipt_task(signature_id: int) -> None:
     from signatures.models import Signature, SignatureStatus
 
     signature = Signature.objects.select_related("initiative").filter(pk=signature_id).first()
-    if signature and signature.status == SignatureStatus.CONFIRMED and signature.email:
+    if signature and signature.status_shown == SignatureStatus.CONFIRMED and signature.email:
         send_receipt(signature)
 
 

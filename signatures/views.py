@@ -19,6 +19,7 @@ from initiative.lifecycle import Status
 from initiative.selectors import initiative_visible
 from municipalities.models import SignatureMethod
 from signatures.forms import SupporterForm
+from signatures.mailbox import MailboxFull
 from signatures.models import Signature, SignatureStatus
 from signatures.privacy import privacy_notice
 from signatures.selectors import support_count
@@ -125,11 +126,12 @@ def _signature_of(token: str, *, salt: str, max_age: int | None = None) -> Signa
     return Signature.objects.select_related("initiative__municipality").filter(pk=signature_id).first()
 
 
-def _landing(request, *, template: str, state: str, initiative=None, status: int = 200):
+def _landing(request, *, template: str, state: str, initiative=None, status: int = 200, detail: str = ""):
     context = {
         "state": state,
         "initiative": initiative,
         "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
+        "detail": detail,
     }
     if initiative is not None:
         context.update(options=signing_options(initiative), **_progress(initiative))
@@ -145,6 +147,18 @@ def _act_on_link(request, token: str, template: str, action, *, salt: str, again
         action(token=token)
     except InvalidInput:
         return _landing(request, template=template, state="invalid", status=400)
+    except MailboxFull as full:
+        # About the mailbox only, as at submission: the same for a first and a repeat declaration.
+        signature = _signature_of(token, salt=salt)
+        initiative = signature.initiative if signature else None
+        return _landing(
+            request,
+            template=template,
+            state="mailbox_full",
+            initiative=initiative,
+            status=409,
+            detail=full.detail,
+        )
     except TransitionRefused:
         signature = _signature_of(token, salt=salt)
         initiative = signature.initiative if signature else None
@@ -162,10 +176,10 @@ def confirm(request, token: str):
         )
 
     signature = _signature_of(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
-    if signature is None or signature.status == SignatureStatus.WITHDRAWN:
+    if signature is None or signature.status_shown == SignatureStatus.WITHDRAWN:
         return _landing(request, template=template, state="invalid", status=404)
     initiative = signature.initiative
-    if signature.status == SignatureStatus.CONFIRMED:
+    if signature.status_shown == SignatureStatus.CONFIRMED:
         return _landing(request, template=template, state="confirmed", initiative=initiative)
     if initiative.status != Status.COLLECTING:
         return _landing(request, template=template, state="closed", initiative=initiative, status=409)
@@ -185,7 +199,7 @@ def withdraw(request, token: str):
     if signature is None:
         return _landing(request, template=template, state="invalid", status=404)
     initiative = signature.initiative
-    if signature.status == SignatureStatus.WITHDRAWN:
+    if signature.status_shown == SignatureStatus.WITHDRAWN:
         return _landing(request, template=template, state="withdrawn", initiative=initiative)
     if initiative.status != Status.COLLECTING:
         return _landing(request, template=template, state="closed", initiative=initiative, status=409)

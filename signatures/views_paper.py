@@ -25,6 +25,7 @@ from initiative.errors import InvalidInput, NotVisible, TransitionRefused
 from initiative.lifecycle import Status
 from initiative.models import Initiative
 from signatures import paper
+from signatures.forms import UnechoedTextInput
 from signatures.models import PaperSheetScan
 
 ROWS_PER_LIST_PAGE = 50
@@ -89,7 +90,10 @@ class PaperRowForm(forms.Form):
         self.identifier = paper.initiative_rules(initiative)["identifier"]
         if self.identifier == "pesel":
             self.fields["pesel"] = _text_field(gettext_lazy("PESEL number"), gettext_lazy("11 digits."))
-            self.fields["pesel"].widget.attrs["inputmode"] = "numeric"
+            # A row sent back with errors never shows the number again (docs/privacy.md): typed again.
+            self.fields["pesel"].widget = UnechoedTextInput(
+                attrs={**self.fields["pesel"].widget.attrs, "inputmode": "numeric"}
+            )
         else:
             self.fields["birth_date"] = _text_field(
                 gettext_lazy("Date of birth"),
