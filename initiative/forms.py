@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from initiative.models import Role
+from legal_templates.fields import UNIT_FIELD_TYPES
 from personal_data.person_text import ADDRESS_MAX, FULL_NAME_MAX
 
 JUSTIFICATION_LABELS = {
@@ -37,13 +38,19 @@ def _choices(definition: dict) -> list[tuple[str, str]]:
 
 
 class DraftForm(forms.Form):
-    """The template's own fields plus the four parts of the justification, as typed text."""
+    """The template's own fields plus the four parts of the justification, as typed text.
+
+    Fields filled from the council's data (its council's name, its executive) are not inputs: the draft
+    takes them from the chosen council, and a typed value for them would be refused.
+    """
 
     def __init__(self, *args, field_definitions: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
         self.template_field_names = []
         for definition in field_definitions:
             name = definition["name"]
+            if definition.get("type") in UNIT_FIELD_TYPES:
+                continue
             common = {
                 "label": definition.get("label", name),
                 "required": False,

@@ -19,6 +19,7 @@ from initiative.models import Initiative
 from initiative.selectors import initiative_visible, initiatives_of_member, initiatives_public
 from legal_templates.formal_check import formal_check
 from legal_templates.models import LegalTemplate
+from legal_templates.rendering import unit_field_values
 from legal_templates.services import draft_preview
 from municipalities.local_rules import rules_in_force
 from municipalities.models import Unit
@@ -75,7 +76,13 @@ def initiative_start(request):
         return render(request, "initiative/start_template.html", {"unit": unit, "templates": templates})
     version = template.versions.order_by("-version").first()
     form = DraftForm(request.POST or None, field_definitions=version.fields)
-    context = {"unit": unit, "template": template, "version": version, "form": form}
+    context = {
+        "unit": unit,
+        "template": template,
+        "version": version,
+        "form": form,
+        "from_council": _from_council(version, unit),
+    }
     if request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "save":
             try:
@@ -94,6 +101,16 @@ def initiative_start(request):
         else:
             context.update(_preview(template, unit, form))
     return render(request, "initiative/start_draft.html", context)
+
+
+def _from_council(version, unit) -> list[tuple[str, str]]:
+    """(label, value) of the template's fields the chosen council's data fill, shown above the inputs."""
+    values = unit_field_values(version.fields, unit)
+    return [
+        (field.get("label", field["name"]), values[field["name"]])
+        for field in version.fields
+        if field["name"] in values
+    ]
 
 
 def _preview(template, unit, form) -> dict:
@@ -159,7 +176,13 @@ def initiative_edit(request, initiative_id: int):
         field_definitions=version.fields,
         initial=DraftForm.initial_from(initiative.fields, initiative.justification),
     )
-    context = {"initiative": initiative, "unit": initiative.municipality, "version": version, "form": form}
+    context = {
+        "initiative": initiative,
+        "unit": initiative.municipality,
+        "version": version,
+        "form": form,
+        "from_council": _from_council(version, initiative.municipality),
+    }
     if request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "save":
             try:

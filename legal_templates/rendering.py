@@ -293,19 +293,24 @@ def format_integer(value: int) -> str:
     return f"{value:,}".replace(",", NBSP)
 
 
+def unit_field_values(fields, unit: Unit) -> dict[str, str]:
+    """The fields filled from the council's data, never typed (fields.UNIT_FIELD_TYPES): name → text."""
+    from_unit = {
+        COUNCIL_NAME: lambda: unit.council_name,
+        UNIT_NAME: lambda: unit.name,
+        EXECUTIVE_BODY: lambda: executive_body(unit).nominative,
+    }
+    return {field["name"]: from_unit[field["type"]]() for field in fields if field["type"] in from_unit}
+
+
 def _context(version: TemplateVersion, unit: Unit, cleaned: Mapping[str, Any]) -> dict[str, Any]:
-    context: dict[str, Any] = {}
-    for field in version.fields:
-        name, field_type = field["name"], field["type"]
-        if field_type == COUNCIL_NAME:
-            context[name] = unit.council_name
-        elif field_type == UNIT_NAME:
-            context[name] = unit.name
-        elif field_type == EXECUTIVE_BODY:
-            context[name] = executive_body(unit).nominative
-        else:
-            context[name] = _formatted(field, cleaned.get(name))
-    return context
+    from_unit = unit_field_values(version.fields, unit)
+    return {
+        field["name"]: from_unit[field["name"]]
+        if field["name"] in from_unit
+        else _formatted(field, cleaned.get(field["name"]))
+        for field in version.fields
+    }
 
 
 def _formatted(field: Mapping[str, Any], value: Any) -> Any:
