@@ -8,7 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from accounts import lockout  # noqa: F401  (connects the e-mail to a locked account's owner)
+        from accounts import (  # noqa: F401  (their receivers: the owner's e-mail, the idle clock)
+            idle_timeout,
+            lockout,
+        )
         from accounts.cache_table import cache_table_create
 
         post_migrate.connect(cache_table_create, sender=self, dispatch_uid="accounts.cache_table")

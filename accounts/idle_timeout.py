@@ -1,8 +1,9 @@
 """Sessions end after a time without requests: SESSION_IDLE_MINUTES_CLERKS for clerks and operators (they
 see many people's data, often on shared office computers), SESSION_IDLE_MINUTES for everyone else.
 
-The time of the last request is kept in the session, written at most once a minute so that a busy page
-does not save the session on every request; a session can so outlive its limit by under a minute.
+The time of the last request is kept in the session, set when the person signs in and then written at
+most once a minute, so that a busy page does not save the session on every request; a session can so
+outlive its limit by under a minute.
 """
 
 import time
@@ -10,6 +11,8 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.utils.translation import ngettext
 
 LAST_SEEN = "accounts:last_seen"
@@ -21,6 +24,14 @@ def idle_limit_seconds(user) -> int:
         settings.SESSION_IDLE_MINUTES_CLERKS if user.must_use_two_factors else settings.SESSION_IDLE_MINUTES
     )
     return minutes * 60
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.idle_timeout.clock_starts")
+def clock_starts(sender, request, user, **kwargs) -> None:
+    """The idle clock starts at sign-in, not at the next request (which may come from a stolen cookie)."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[LAST_SEEN] = time.time()
 
 
 class SessionIdleTimeoutMiddleware:

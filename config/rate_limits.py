@@ -8,14 +8,23 @@ pages' limits all ask `client_address`.
 
 Counters live in the default cache, which is shared by every process (config/settings.py, CACHES), and
 RATE_LIMITS=off turns every limit off (CONTRACT.md).
+
+DRF's throttle reads a counter's history, decides and writes it back: two requests at the same moment both
+read the old history, and a burst of 30 calls at once got 18 through a limit of 10. Checks of one counter
+therefore take turns under a PostgreSQL advisory lock named after it (every process shares the database,
+whichever cache holds the counters); checks of different counters never wait for each other.
 """
 
 import ipaddress
 import math
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.http import HttpRequest
 from rest_framework.throttling import SimpleRateThrottle
+
+# The first key of the two-key advisory locks that make a counter's check one step (any constant of ours).
+COUNTER_LOCK = 7302
 
 
 def client_address(request: HttpRequest) -> str:
@@ -50,7 +59,13 @@ class RateLimit(SimpleRateThrottle):
     def allow_request(self, request, view) -> bool:
         if not settings.RATE_LIMITS:
             return True
-        return super().allow_request(request, view)
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [COUNTER_LOCK, key])
+            return super().allow_request(request, view)
 
 
 def wait_seconds(request: HttpRequest, limits, view=None) -> int | None:
