@@ -5,11 +5,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
-PORT ?= 8000
+# The port `make run` serves; exported, so that the default SITE_URL (links in e-mails, QR codes) follows it.
+export PORT ?= 8000
 # Local work runs in debug mode (a development secret key and seal); production sets DEBUG=0 and secrets.
 export DEBUG ?= 1
+VAR_DIR ?= var
 
-.PHONY: setup env run test lint format messages tools clean
+.PHONY: setup env local-env run test lint format messages tools clean
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +28,15 @@ messages: $(VENV)/.synced
 	@if ! command -v msgfmt >/dev/null; then echo "msgfmt not found: using the committed .mo catalogues"; \
 	elif [ -d locale ]; then $(PY) manage.py compilemessages --ignore=.venv --ignore=var --verbosity=0; fi
 
+## local-env: $(VAR_DIR)/local.env, the mode this checkout was set up in, for `manage.py` run by hand later
+## (operators' commands as the README writes them); variables in the environment win (config/local_env.py)
+local-env:
+	@mkdir -p $(VAR_DIR)
+	@printf '%s\n' '# Written by `make setup`; `manage.py` reads it, variables in the environment win.' \
+		'DEBUG=$(DEBUG)' > $(VAR_DIR)/local.env
+
 ## setup: the environment, the database (embedded when DATABASE_URL is unset), migrations, demo data
-setup: env
+setup: env local-env
 	$(PY) manage.py migrate --noinput --verbosity=0
 	$(PY) manage.py collectstatic --noinput --verbosity=0
 	$(PY) manage.py seed_demo

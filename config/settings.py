@@ -41,7 +41,12 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-only-for-debug-never-in-production-0123456789"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Base of links in e-mails and of QR codes on paper sheets. Unset: the address `make run` serves, on its PORT
+# (the Makefile exports PORT; 8000 when unset), so that links from `PORT=8765 make run` reach that server.
+PORT = os.environ.get("PORT", "").strip() or "8000"
+if not PORT.isdigit() or not 0 < int(PORT) < 65536:
+    raise ImproperlyConfigured(f"PORT must be a port number (1-65535), not {PORT!r}.")
+SITE_URL = (os.environ.get("SITE_URL") or f"http://127.0.0.1:{PORT}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
