@@ -1,5 +1,7 @@
 """One place that maps refusals of the use cases to HTTP (CONTRACT.md: 400 field map, 404, 409 detail)."""
 
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -16,3 +18,11 @@ def api_exception_handler(exc, context):
     if isinstance(exc, NotVisible):
         exc = NotFound()
     return exception_handler(exc, context)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404. A URL under /api/ that no route matches (`/api/v1/initiatives/abc/`) is answered like
+    every other 404 of the API, `{"detail": …}` in JSON, as the schema says; pages keep Django's own."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=status.HTTP_404_NOT_FOUND)
+    return defaults.page_not_found(request, exception)

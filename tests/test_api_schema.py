@@ -1,0 +1,149 @@
+"""The API against its own OpenAPI schema: generated requests, anonymous and as a committee member.
+
+Schemathesis reads `/api/schema/` from the WSGI application and, for every operation, sends requests that
+fit the schema and requests that break it, half of them aimed at the seeded initiative, its committee and
+its council so the happy paths are reached too. Every answer must be documented (status, content type,
+body) and none may be a server error. Each request runs inside a savepoint that is rolled back, so every
+case meets the same seeded state (a withdrawal or a member leaving does not spoil the cases after it).
+"""
+
+import re
+from contextlib import contextmanager
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
+from schemathesis.generation import GenerationMode
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.conftest import PASSWORD
+from tests.initiative.conftest import (  # noqa: F401  (fixtures)
+    collecting_initiative,
+    join_committee,
+    ready_initiative,
+    start_initiative,
+    templates,
+)
+
+pytestmark = pytest.mark.django_db
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
+EXAMPLES_PER_OPERATION = 6
+
+
+@contextmanager
+def one_connection():
+    """Requests run on the test's database connection, inside its transaction. Django closes stale
+    connections when a request starts and ends, which would close the test's; its own test client turns
+    that off around each request for the same reason, and so do we around the run."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def wsgi_app(settings):
+    """The project's WSGI application, as a server runs it."""
+    settings.ALLOWED_HOSTS = ["localhost", "testserver"]
+    settings.SECURE_SSL_REDIRECT = False
+    settings.RATE_LIMITS = False  # hundreds of requests from one address: the limits have a test of their own
+    from config.wsgi import application
+
+    return application
+
+
+@pytest.fixture
+def api_schema(wsgi_app):
+    with one_connection():
+        return schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app)
+
+
+@pytest.fixture
+def seeded(collecting_initiative, author):  # noqa: F811 (the fixture, imported above)
+    """Ids of real objects to aim at: the collecting initiative, its committee, Gliwice, a template."""
+    member = collecting_initiative.committee_members.exclude(user=author).first()
+    return {
+        "initiative_id": collecting_initiative.pk,
+        "member_id": member.pk,
+        "teryt": "2466011",
+        "slug": "nazwa-ulicy",
+    }
+
+
+@pytest.fixture
+def member_token(author, api_client, seeded):
+    answer = api_client.post("/api/v1/auth/token/", {"email": author.email, "password": PASSWORD})
+    assert answer.status_code == 200, answer.content
+    return answer.json()["token"]
+
+
+def case_strategy(operation, seeded: dict):
+    """Cases for one operation: valid and invalid, with generated ids and with the seeded ones."""
+    names = re.findall(r"{(\w+)}", operation.path)
+    known = {name: seeded[name] for name in names if name in seeded}
+    strategies = []
+    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        strategies.append(operation.as_strategy(generation_mode=mode))
+        if known:
+            strategies.append(operation.as_strategy(generation_mode=mode, path_parameters=known))
+    return st.one_of(strategies)
+
+
+def run_operation(operation, seeded: dict, headers: dict) -> None:
+    @given(case=case_strategy(operation, seeded))
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        derandomize=True,  # the same cases on every run, so CI is stable
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def check(case):
+        with transaction.atomic():
+            case.call_and_validate(headers=headers, checks=CHECKS)
+            transaction.set_rollback(True)
+
+    check()
+
+
+def operations(api_schema):
+    return [result.ok() for result in api_schema.get_all_operations()]
+
+
+def run_all(api_schema, seeded: dict, headers: dict) -> None:
+    """Every operation in turn; the failures of all of them are reported together."""
+    failures = []
+    with one_connection():
+        for operation in operations(api_schema):
+            try:
+                run_operation(operation, seeded, headers)
+            except Exception as failure:  # collected, then reported at once
+                failures.append(f"{operation.label}:\n{failure}")
+    assert not failures, "\n\n".join(failures)
+
+
+def test_anonymous_answers_match_the_schema(api_schema, seeded):
+    run_all(api_schema, seeded, headers={})
+
+
+def test_committee_member_answers_match_the_schema(api_schema, seeded, member_token):
+    run_all(api_schema, seeded, headers={"Authorization": f"Token {member_token}"})
