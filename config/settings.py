@@ -299,6 +299,16 @@ SEAL_P12_PASSWORD = os.environ.get("SEAL_P12_PASSWORD", "")
 SEAL_TRUST_ROOTS = os.environ.get("SEAL_TRUST_ROOTS", "")
 TSA_URL = os.environ.get("TSA_URL", "")
 SIGNATURE_TRUST_ROOTS = os.environ.get("SIGNATURE_TRUST_ROOTS", "")
+# Revocation data of a supporter's certificate are fetched only from public addresses
+# (documents/pades/fetching.py); networks listed here (CIDR, comma-separated) are allowed as well, for a
+# CA whose responder the operator reaches inside their own network. None by default.
+REVOCATION_FETCH_ALLOWED_NETWORKS = env_list("REVOCATION_FETCH_ALLOWED_NETWORKS")
+# Request bodies (docs/security.md "Parsing uploads: budgets"): a form or JSON body held in memory is at
+# most 2.5 MiB (Django's default, stated); an uploaded file over 2.5 MiB goes to a temporary file while it
+# arrives, and each upload view caps the file's size itself. A form carries one file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
 RATE_LIMITS = os.environ.get("RATE_LIMITS", "on").strip().lower() != "off"
 # Scans of paper sheets one initiative may keep (signatures/paper.py): the highest threshold, 1,000
 # signatures, fills 100 sheets of 10 rows, so 500 leaves room for half-filled sheets and invalid rows; 1 GiB

@@ -9,8 +9,9 @@ address, inside the network too, and hold a worker while it waits. So:
   (`validation` checks offline first), and never an issuer's certificate (AIA): only the revocation status
   (OCSP, CRLs) of a path already built to a trusted root;
 - a URL is fetched only over http(s), from a host whose every address is public (no loopback, private,
-  link-local, shared, reserved or multicast address; the connection goes to the address that was checked,
-  so a second DNS answer cannot move it), without following redirects;
+  link-local, shared, reserved or multicast address, unless the operator lists its network in
+  REVOCATION_FETCH_ALLOWED_NETWORKS; the connection goes to the address that was checked, so a second DNS
+  answer cannot move it), without following redirects;
 - a few requests, each with a short timeout, and all of them within one deadline; an answer of at most
   `MAX_ANSWER_BYTES`.
 
@@ -30,6 +31,7 @@ import urllib.parse
 
 import requests
 import urllib3
+from django.conf import settings
 from pyhanko_certvalidator.fetchers import FetcherBackend, Fetchers
 from pyhanko_certvalidator.fetchers.api import FetchLimits
 from pyhanko_certvalidator.fetchers.common_utils import FetchBudget
@@ -59,6 +61,18 @@ def public_address(address: str) -> bool:
         embedded = ip.ipv4_mapped or ip.sixtofour or ip.teredo[1]
         return public_address(str(embedded))
     return ip.is_global and not ip.is_multicast
+
+
+def fetchable_address(address: str) -> bool:
+    """A public address, or one in a network the operator allows (REVOCATION_FETCH_ALLOWED_NETWORKS)."""
+    if public_address(address):
+        return True
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    return any(ip in ipaddress.ip_network(network, strict=False) for network in _allowed_networks())
+
+
+def _allowed_networks() -> list[str]:
+    return [network.strip() for network in settings.REVOCATION_FETCH_ALLOWED_NETWORKS if network.strip()]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,7 +150,7 @@ def _checked_address(host: str, port: int, deadline: _Deadline) -> str:
     except OSError as error:
         raise FetchRefused("the name does not resolve") from error
     addresses = [entry[4][0] for entry in found]
-    if not addresses or not all(public_address(address) for address in addresses):
+    if not addresses or not all(fetchable_address(address) for address in addresses):
         raise FetchRefused("not a public address")
     return addresses[0]
 
