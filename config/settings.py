@@ -116,14 +116,25 @@ if not DATABASE_URL:
     from config.embedded_postgres import embedded_database_url
 
     DATABASE_URL = embedded_database_url(VAR_DIR / "postgres", database="inicjatywa")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)}
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured(
         "DATABASE_URL must point at PostgreSQL (postgres://…); nothing else is supported."
     )
-# psycopg 3's connection pool: one pool per process, reused across requests.
+# psycopg 3's connection pool: one pool per process, reused across requests. A request waits up to `timeout`
+# seconds for a connection, then is answered 503 (config/database_outage.py). With CONN_HEALTH_CHECKS the
+# pool tries each connection as it hands it out (an empty query), so none that a restart of PostgreSQL broke
+# while idle reaches a request. After a lost connection the pool reconnects after waits that double (1, 2,
+# 4, 8, 16 s …) until `reconnect_timeout`, then starts over when a request waits: as long as `timeout`, the
+# waits stay under 5 s, and requests are served again within seconds of the database's return
+# (docs/security.md "Faults a deployment survives").
 DATABASES["default"]["OPTIONS"] = {
-    "pool": {"min_size": 1, "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "8")), "timeout": 10}
+    "pool": {
+        "min_size": 1,
+        "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "8")),
+        "timeout": 10,
+        "reconnect_timeout": 10,
+    }
 }
 if os.environ.get("TEST_DATABASE_NAME"):  # lets two test runs share one server without meeting
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
