@@ -2,12 +2,12 @@
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import User
 from accounts.tokens import email_confirmation_token
+from outbox.services import email_enqueue
 
 # One mail of a kind per person per minute: sign-up and "send the link again" cannot flood an inbox.
 MAIL_COOLDOWN_SECONDS = 60
@@ -68,5 +68,5 @@ def send_templated(user: User, name: str, context: dict, *, cooldown: int = MAIL
     context = {"user": user, "site_url": settings.SITE_URL, **context}
     subject = render_to_string(f"accounts/emails/{name}_subject.txt", context).strip()
     body = render_to_string(f"accounts/emails/{name}.txt", context)
-    send_mail(subject, body, None, [user.email])
+    email_enqueue(kind=f"accounts/{name}", to=user.email, subject=subject, body=body)  # sent after the commit
     return True

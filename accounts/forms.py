@@ -3,11 +3,13 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from accounts.emails import mail_allowed
 from accounts.models import User
 from accounts.two_factor import CODE_PATTERN, code_normalize
+from outbox.services import email_enqueue
 
 
 class EmailField(forms.EmailField):
@@ -104,6 +106,21 @@ class AccountPasswordResetForm(PasswordResetForm):
     def get_users(self, email):
         # At most one reset mail per person per minute, so that the form cannot flood an inbox.
         return (user for user in super().get_users(email) if mail_allowed(user, "password_reset"))
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        # Through the outbox like every e-mail: Django's own logs a failure and drops the link, this retries.
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        html = render_to_string(html_email_template_name, context) if html_email_template_name else ""
+        email_enqueue(kind="accounts/password_reset", to=to_email, subject=subject, body=body, html_body=html)
 
 
 class AccountSetPasswordForm(SetPasswordForm):

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "personal_data",
+    "outbox",
     "municipalities",
     "accounts",
     "legal_templates",
@@ -233,6 +234,12 @@ EMAIL_BACKEND = os.environ.get(
 if os.environ.get("EMAIL_FILE_PATH"):
     EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "inicjatywa@localhost")
+# Seconds to wait on the mail server before an attempt counts as failed (and is retried later): without a
+# limit, a server that accepts the connection and then hangs would hold a worker, and its batch, for ever.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# Days sent e-mails stay in the outbox (outbox/services.py), for operators to see what went, before they are
+# deleted with their addresses and links. Unsent ones stay until they go.
+OUTBOX_KEEP_SENT_DAYS = int(os.environ.get("OUTBOX_KEEP_SENT_DAYS", "7"))
 
 # The cache holds rate-limit counters and mail cool-downs, so it must be one for every process and machine:
 # Redis when CACHE_URL names one, else a table of the database (made by `migrate`, accounts/cache_table.py).
@@ -268,6 +275,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE = {
     # Confirmation e-mails left behind by a lost nudge (signatures/confirmations.py) go out within a minute.
     "send-confirmations": {"task": "signatures.tasks.send_confirmations_task", "schedule": 60},
+    # Every e-mail due in the outbox: what a lost nudge left behind, and the retries after a failure.
+    "send-emails": {"task": "outbox.tasks.send_emails_task", "schedule": 60},
+    # Sent e-mails are deleted after OUTBOX_KEEP_SENT_DAYS.
+    "purge-sent-emails": {"task": "outbox.tasks.purge_sent_emails_task", "schedule": crontab(hour=4, minute=0)},
     # Collection windows end at midnight, Warsaw time: a run every 15 minutes closes them promptly.
     "expire-initiatives": {"task": "initiative.tasks.expire_initiatives_task", "schedule": 15 * 60},
     # Packets that failed or were lost with their worker are ordered again.

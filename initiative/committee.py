@@ -8,11 +8,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from initiative.emails import send_committee_invitation
 from initiative.errors import InvalidInput, NotVisible, TransitionRefused
 from initiative.invitations import invitation_issue
 from initiative.lifecycle import COMMITTEE_EDITABLE_STATES
 from initiative.models import CommitteeInvitation, CommitteeMember, Initiative, Role
-from initiative.tasks import send_committee_invitation_task
 from initiative.tokens import invitation_id_from_token
 from personal_data.person_text import FULL_NAME_MAX, address_clean, person_name_clean
 
@@ -60,7 +60,7 @@ def committee_invite(*, initiative_id: int, actor, email: str) -> CommitteeInvit
         invitation, due = invitation_issue(initiative=initiative, email=email, actor=actor)
         if not due:
             return invitation
-        send_committee_invitation_task.delay_on_commit(invitation.pk)
+        send_committee_invitation(invitation)  # queued with the invitation: sent if and only if it commits
     return invitation
 
 

@@ -2,8 +2,8 @@
 
 Each decision runs in one transaction on the initiative locked FOR UPDATE through `initiative_for_clerk`,
 so two clerks deciding at once queue up and the second sees the state the first left; it checks its
-guards, moves the state (the model's `transition` writes the public timeline) and, once committed, tells
-the committee by e-mail.
+guards, moves the state (the model's `transition` writes the public timeline) and puts the committee's
+e-mails into the outbox in the same transaction: they go out once it commits, and only then.
 
 The supplement period (the local rules' "one supplement period when short", art. 41a ust. 5 u.s.g.):
   - it is open only where the frozen rules give `supplement_days`, and only once per initiative
@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from initiative.clerk_access import initiative_for_clerk
+from initiative.emails import send_committee_notice
 from initiative.errors import InvalidInput, TransitionRefused
 from initiative.lifecycle import TRANSITIONS, Action, Status
 from initiative.models import Initiative, collection_end
-from initiative.tasks import notify_committee_task
 from signatures.verification import verification_counts
 
 # The clerk is warned when the council's term (art. 41a ust. 3 u.s.g.) has this many days left or fewer;
@@ -80,7 +80,8 @@ def _locked(initiative_id: int, clerk, action: str) -> Initiative:
 
 
 def _notify(initiative: Initiative, action: str) -> None:
-    notify_committee_task.delay_on_commit(initiative.pk, str(action))
+    # In the decision's transaction: the notices exist if and only if the decision does.
+    send_committee_notice(initiative.pk, str(action))
 
 
 def initiative_start_verification(*, initiative_id: int, clerk) -> Initiative:

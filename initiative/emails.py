@@ -2,19 +2,21 @@
 notices of the council's decisions, and the clerks' deadline reminders.
 
 All go out in Polish (settings.LANGUAGE_CODE), one message per recipient, and carry no supporter's data.
+They are put into the outbox (outbox/services.py) in the caller's transaction, the one of the change they
+announce: they go out, at least once, if and only if it commits.
 """
 
 import datetime
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from initiative.lifecycle import Action
 from initiative.models import CommitteeInvitation, Initiative
 from initiative.tokens import invitation_token
+from outbox.services import email_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +26,8 @@ def _send(template: str, context: dict, recipients: list[str]) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"initiative/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"initiative/email/{template}.txt", context)
-    send_mail(subject, body, None, recipients)
+    for address in recipients:
+        email_enqueue(kind=f"initiative/{template}", to=address, subject=subject, body=body)
 
 
 def send_committee_invitation(invitation: CommitteeInvitation) -> None:
@@ -55,8 +58,8 @@ def last_day(window_end: datetime.datetime | None) -> datetime.date | None:
     return (timezone.localtime(window_end) - datetime.timedelta(microseconds=1)).date()
 
 
-# The committee's notices of the council's decisions: the action (as given to notify_committee_task) and
-# its template's name. The packet's own "ready" notice is initiative.packet.emails.
+# The committee's notices of the council's decisions: the action and its template's name. The packet's
+# own "ready" notice is initiative.packet.emails.
 COMMITTEE_NOTICES = {
     Action.START_VERIFICATION: "decision_start_verification",
     Action.ACCEPT: "decision_accept",
@@ -67,8 +70,8 @@ COMMITTEE_NOTICES = {
 
 
 def send_committee_notice(initiative_id: int, action: str) -> int:
-    """Tell every active member of the committee what the council decided, one message each. Returns how
-    many were sent."""
+    """Tell every active member of the committee what the council decided, one message each. Called in the
+    decision's transaction (the status change it reports is read back). Returns how many were queued."""
     template = COMMITTEE_NOTICES.get(action)
     if template is None:
         raise ValueError(f"no committee notice for the action {action!r}")
@@ -87,19 +90,17 @@ def send_committee_notice(initiative_id: int, action: str) -> int:
         .order_by("joined_at", "pk")
         .values_list("user__email", flat=True)
     )
-    for address in recipients:
-        _send(template, context, [address])
+    _send(template, context, recipients)
     return len(recipients)
 
 
 def send_deadline_reminder(initiative: Initiative, *, days_left: int, recipients: list[str]) -> int:
     """Remind the council's clerks that the 3-month term (art. 41a ust. 3 u.s.g.) is running out.
-    One message per clerk; returns how many were sent."""
+    One message per clerk, queued in the transaction that records the reminder; returns how many."""
     context = {
         "initiative": initiative,
         "days_left": days_left,
         "link": f"{settings.SITE_URL}/clerk/initiatives/{initiative.pk}/",
     }
-    for address in recipients:
-        _send("deadline_reminder", context, [address])
+    _send("deadline_reminder", context, recipients)
     return len(recipients)

@@ -2,9 +2,10 @@
 
 The daily task calls `deadline_reminders_send`. A reminder is due when the deadline is 14 days away or
 less, and again when it is 3 days away or less; a day the task did not run is made up on the next run.
-Each reminder is a `DeadlineReminder` row, unique per initiative, deadline and lead time: the row is
-inserted first and the e-mails go out when its transaction commits, so two runs that overlap send each
-reminder once (the second insert waits for the first transaction and then finds the row).
+Each reminder is a `DeadlineReminder` row, unique per initiative, deadline and lead time, inserted in the
+same transaction as its e-mails are put into the outbox: two runs that overlap send each reminder once
+(the second insert waits for the first transaction and then finds the row), and a mail server that fails
+loses none (the outbox retries; the row and its e-mails commit together or not at all).
 """
 
 import datetime
@@ -46,7 +47,7 @@ def _clerk_addresses(initiative: Initiative) -> list[str]:
 
 
 def deadline_reminders_send(today: datetime.date | None = None) -> int:
-    """Claim and send the reminders due on `today` (Warsaw); returns how many e-mails were ordered.
+    """Claim the reminders due on `today` (Warsaw) and queue their e-mails; returns how many e-mails.
 
     When both lead times are due at once (the task missed the 14-day one), one e-mail goes out and both
     are recorded: the clerks are told the days actually left, once.
@@ -70,10 +71,5 @@ def deadline_reminders_send(today: datetime.date | None = None) -> int:
         with transaction.atomic():
             claimed = [lead for lead in LEAD_DAYS if left <= lead and _claim(initiative, lead)]
             if claimed:
-                transaction.on_commit(
-                    lambda initiative=initiative, left=left, recipients=recipients: send_deadline_reminder(
-                        initiative, days_left=left, recipients=recipients
-                    )
-                )
-                ordered += len(recipients)
+                ordered += send_deadline_reminder(initiative, days_left=left, recipients=recipients)
     return ordered

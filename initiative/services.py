@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from initiative.committee import committee_shortfalls, locked_initiative_for_member
+from initiative.emails import send_council_chair_notice
 from initiative.errors import InvalidInput, TransitionRefused
 from initiative.lifecycle import Action, Status
 from initiative.models import CommitteeMember, Initiative, StatusChange, collection_end
-from initiative.tasks import notify_council_chair_task
 from legal_templates.fields import clean_justification, clean_values, json_values
 from legal_templates.formal_check import formal_check
 from legal_templates.models import LegalTemplate
@@ -145,7 +145,7 @@ def initiative_open(*, initiative_id: int, actor) -> Initiative:
             rules=rules.as_contract_object(),
             collection_ends_at=collection_end(now, rules.collection_days) if rules.collection_days else None,
         )
-        notify_council_chair_task.delay_on_commit(initiative.pk)
+        send_council_chair_notice(initiative)  # queued with the opening, sent after its commit
     return initiative
 
 

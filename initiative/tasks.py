@@ -3,24 +3,6 @@
 from celery import shared_task
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def notify_council_chair_task(initiative_id: int) -> bool:
-    from initiative.emails import send_council_chair_notice
-    from initiative.models import Initiative
-
-    return send_council_chair_notice(Initiative.objects.select_related("municipality").get(pk=initiative_id))
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_committee_invitation_task(invitation_id: int) -> None:
-    from initiative.emails import send_committee_invitation
-    from initiative.models import CommitteeInvitation
-
-    invitation = CommitteeInvitation.objects.select_related("initiative", "invited_by").get(pk=invitation_id)
-    if invitation.accepted_at is None:
-        send_committee_invitation(invitation)
-
-
 @shared_task
 def expire_initiatives_task() -> int:
     from initiative.filing import collection_windows_close
@@ -53,14 +35,6 @@ def reorder_packets_task() -> int:
     from initiative.packet.build import packets_reorder
 
     return packets_reorder()
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def notify_committee_task(initiative_id: int, action: str) -> int:
-    """Tell the committee about a council decision: one e-mail per member."""
-    from initiative.emails import send_committee_notice
-
-    return send_committee_notice(initiative_id, action)
 
 
 @shared_task

@@ -22,6 +22,30 @@ def fresh_rate_limits(request):
     cache.clear()
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item):
+    """E-mails that a test's set-up put into the outbox go out before the test starts, as each would have
+    after its commit (under the `db` fixture nothing commits), to a mailbox the test does not read: the
+    test's `mail.outbox` and its mail server get what the test itself causes."""
+    uses_database = {"db", "transactional_db"} & set(item.fixturenames)
+    if item.get_closest_marker("django_db") is not None or uses_database:
+        set_up_mail_delivered()
+
+
+def set_up_mail_delivered() -> None:
+    """Send what waits in the outbox to a mailbox nobody reads (also for a fixture that goes on to cause
+    e-mails of its own and hand them to its test)."""
+    from django.core import mail
+    from django.test import override_settings
+
+    from outbox.delivery import emails_send
+
+    before = len(mail.outbox)
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        emails_send()
+    del mail.outbox[before:]
+
+
 @pytest.fixture
 def media(settings, tmp_path):
     """Uploads, scans and packets go to a directory of this test, through the storage API S3 would serve

@@ -6,6 +6,10 @@ message delivered again) or two workers may run it at once. The Packet row is th
 - a run locks the row FOR UPDATE SKIP LOCKED and holds the lock while it builds, so a second run at the
   same time finds it locked and leaves at once (it builds nothing and sends nothing);
 - a ready packet is left alone: a repeated run returns its checksum and sends no e-mail;
+- the e-mails telling the council chair and the committee are put into the outbox in the transaction that
+  marks the row ready: they exist exactly when the packet is ready, and the outbox delivers them however
+  long the mail server refuses (a failed delivery never fails the build, nor is it lost with a retry that
+  finds the packet ready);
 - the lock is PostgreSQL's, so a worker that dies mid-build releases it with its connection, and the row
   is still `building` (or `failed`) for the next run to finish;
 - the file is written last, just before the row is marked ready in the same transaction; if anything
@@ -95,6 +99,7 @@ def packet_build(packet_id: int, *, clock: PhaseClock | None = None) -> str:
                 # Retention has erased the list: a packet built now would list blank rows. Leave it failed.
                 raise PacketAbandoned(f"packet {packet_id}: the initiative's personal data were deleted")
             _build(packet, clock, written)
+            send_packet_ready(packet)
     except BaseException as error:
         for name in written:
             default_storage.delete(name)
@@ -112,7 +117,6 @@ def packet_build(packet_id: int, *, clock: PhaseClock | None = None) -> str:
         packet.size_bytes,
         sum(clock.seconds.values()),
     )
-    send_packet_ready(packet)
     return packet.sha256
 
 

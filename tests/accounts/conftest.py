@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.test import Client, TestCase
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -87,7 +87,16 @@ def unconfirmed(db) -> User:
     return User.objects.create_user("nowy@example.org", PASSWORD)
 
 
+class CommittingClient(Client):
+    """A browser whose every request ends as it does outside the test's transaction: what the request set to
+    happen after its commit (the outbox sending its e-mails) happens when it returns."""
+
+    def request(self, **request):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return super().request(**request)
+
+
 @pytest.fixture
 def browser() -> Client:
     """A browser with no language preference: pages come in Polish."""
-    return Client()
+    return CommittingClient()

@@ -36,6 +36,7 @@ from initiative.tasks import build_packet_task
 from signatures.models import Signature, SignatureStatus
 from signatures.paper import paper_row_enter, paper_scan_upload
 from tests.concurrently import at_once, failures
+from tests.conftest import set_up_mail_delivered
 from tests.initiative.conftest import FILED_THRESHOLD, paper_supporter, sign_on_paper
 from tests.pki import (  # noqa: F401  (fixtures)
     ADULT_PESEL,
@@ -90,6 +91,7 @@ def council_email(demo_units):
 @pytest.fixture
 def built(seal_settings, council_email, collecting_initiative, author, django_capture_on_commit_callbacks):
     """Gliwice's initiative filed with a scan; its packet built by the task that filing orders."""
+    set_up_mail_delivered()  # the committee's invitations and the chair's notice of opening
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         initiative = file_with_scan(collecting_initiative, author)
@@ -311,12 +313,15 @@ def test_the_chair_and_each_active_member_are_told_once(built, author):
     assert len(mail.outbox) == sent
 
 
-def test_without_a_council_address_only_the_committee_is_told(seal_settings, filed_initiative, caplog):
+def test_without_a_council_address_only_the_committee_is_told(
+    seal_settings, filed_initiative, caplog, django_capture_on_commit_callbacks
+):
     from municipalities.models import Unit
 
     Unit.objects.filter(pk=filed_initiative.municipality_id).update(council_email="")
     mail.outbox.clear()
-    packet_build(Packet.objects.get(initiative=filed_initiative).pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        packet_build(Packet.objects.get(initiative=filed_initiative).pk)
     members = filed_initiative.committee_members.filter(left_at__isnull=True).values_list(
         "user__email", flat=True
     )

@@ -99,8 +99,11 @@ def test_every_clerk_of_the_council_gets_one(run, filed_initiative, deadline, cl
 
 
 @pytest.mark.django_db
-def test_under_verification_is_reminded_too(run, filed_initiative, deadline, clerk_of_gliwice):
-    initiative_start_verification(initiative_id=filed_initiative.pk, clerk=clerk_of_gliwice)
+def test_under_verification_is_reminded_too(
+    run, filed_initiative, deadline, clerk_of_gliwice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the committee's notices go as it commits
+        initiative_start_verification(initiative_id=filed_initiative.pk, clerk=clerk_of_gliwice)
     assert len(run(deadline - 3 * DAY)) == 1
 
 
