@@ -1,6 +1,7 @@
 """One place that maps refusals of the use cases to HTTP (CONTRACT.md: 400 field map, 404, 409 detail)."""
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views import defaults
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -18,6 +19,18 @@ def api_exception_handler(exc, context):
     if isinstance(exc, NotVisible):
         exc = NotFound()
     return exception_handler(exc, context)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400. Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE, or with more fields or files than
+    its limits allow, before any view reads it; under /api/ the refusal is `{"detail": …}` in JSON, as the
+    schema says of every 400, and never echoes what was sent. Pages keep Django's own."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": _("The request cannot be read: its body is too large or has too many fields.")},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    return defaults.bad_request(request, exception)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -58,11 +58,14 @@ DESCRIPTIONS = {
     "404": "No such object, or not visible to the caller (another council's or committee's).",
     "409": "Refused by the initiative's lifecycle now (wrong state or a guard), with the reason.",
     "429": "Too many requests from this address or for this initiative; Retry-After says when to try again.",
+    "503": "The database cannot be reached for a moment (config/database_outage.py); Retry-After says when "
+    "to try again.",
 }
 
 HEADERS = {
     "401": {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "`Token`"}},
     "429": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}},
+    "503": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}},
 }
 
 
@@ -107,4 +110,5 @@ class ApiSchema(AutoSchema):
             codes.append("409")
         if self.view.get_throttles():
             codes.append("429")
+        codes.append("503")  # every operation reads the database
         return codes

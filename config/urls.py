@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("signatures.api_clerk_urls")),
 ]
 
+handler400 = "config.api_errors.bad_request"
 handler404 = "config.api_errors.not_found"
 handler500 = "config.database_outage.server_error"
 
