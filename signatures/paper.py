@@ -20,7 +20,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from documents.scan_check import scan_problem
 from documents.typst_render import render_pdf
 from initiative.committee import sits_on_committee
 from initiative.errors import InvalidInput, NotVisible, TransitionRefused
@@ -53,6 +55,26 @@ SIGNATURES_OF_TYPES = (
     (b"\x89PNG\r\n\x1a\n", ScanType.PNG),
 )
 EXTENSIONS = {ScanType.PDF: "pdf", ScanType.JPEG: "jpg", ScanType.PNG: "png"}
+SCAN_KINDS = {ScanType.PDF: "pdf", ScanType.JPEG: "jpeg", ScanType.PNG: "png"}
+# What documents.scan_check finds in a scan that declares more than a sheet can need (a decompression bomb
+# for whoever opens it).
+SCAN_REFUSALS = {
+    "too_many_pixels": gettext_lazy(
+        "This scan declares a picture far larger than a sheet needs (over 100 million pixels). Scan the "
+        "sheet at 300 dpi and upload it again."
+    ),
+    "too_many_scans": gettext_lazy(
+        "This JPEG is built of too many passes to be opened safely. Save the scan again as an ordinary JPEG "
+        "or as PNG."
+    ),
+    "too_many_pages": gettext_lazy(
+        "A scan of one sheet has at most 20 pages. Upload each sheet under its own number."
+    ),
+    "over_budget": gettext_lazy(
+        "This PDF expands to far more data than a scan holds when it is read, so it was not kept. Scan the "
+        "sheet again."
+    ),
+}
 
 
 def initiative_rules(initiative: Initiative) -> dict:
@@ -294,6 +316,9 @@ def paper_scan_upload(*, initiative_id: int, actor, sheet_number: int, upload) -
     content_type = scan_type_of(content[:16])
     if not content or len(content) > SCAN_MAX_BYTES or content_type is None:
         raise InvalidInput({"file": [_("Upload a scan as a PDF, JPEG or PNG file.")]})
+    problem = scan_problem(content, SCAN_KINDS[content_type])
+    if problem is not None:
+        raise InvalidInput({"file": [str(SCAN_REFUSALS[problem])]})
     # Checked once before writing, so that a committee at its limit does not make the storage write a file
     # only to delete it; the check that holds is the one under the lock below.
     _check_scan_limits(initiative_id, sheet_number, len(content))

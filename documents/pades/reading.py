@@ -106,12 +106,12 @@ class _BudgetedReader(PdfFileReader):
     the request's budget; each stream at most `budget.step` (and pyHanko's own tighter limits per purpose:
     object streams, metadata, certificates)."""
 
-    def __init__(self, stream, *, budget: DecodeBudget):
+    def __init__(self, stream, *, budget: DecodeBudget, strict: bool = True):
         limits = DecodeLimits(
             per_stream=StreamDecodeLimits(max_output_size=budget.step), document_budget=None
         )
         self._request_context = _RequestDecodeContext(limits, budget)
-        super().__init__(stream, strict=True, decode_limits=limits)
+        super().__init__(stream, strict=strict, decode_limits=limits)
 
     @property
     def decode_context(self) -> DecodeContext:
@@ -128,13 +128,15 @@ def over_budget(error: BaseException) -> bool:
     return False
 
 
-def open_pdf(data: bytes, *, budget: DecodeBudget | None = None) -> PdfFileReader:
-    """A strict reader over untrusted bytes, decoding under `budget` (a fresh one for the file's size when
-    none is given). Raises `PdfRejected` ("not_pdf", "encrypted", "over_budget")."""
+def open_pdf(data: bytes, *, budget: DecodeBudget | None = None, strict: bool = True) -> PdfFileReader:
+    """A reader over untrusted bytes, strict unless said (a scanner's PDF need not be as tidy as a signed
+    one), decoding under `budget` (a fresh one for the file's size when none is given). Raises
+    `PdfRejected` ("not_pdf", "encrypted", "over_budget")."""
     if b"%PDF-" not in data[:1024]:  # the header may follow some bytes of junk (ISO 32000-1 annex H)
         raise PdfRejected("not_pdf", "no PDF header")
     try:
-        reader = _BudgetedReader(io.BytesIO(data), budget=budget or upload_budget(len(data)))
+        budget = budget or upload_budget(len(data))
+        reader = _BudgetedReader(io.BytesIO(data), budget=budget, strict=strict)
         encrypted = reader.encrypted
     except Exception as error:  # a damaged file makes the parser raise many kinds, not only PdfError
         raise PdfRejected("over_budget" if over_budget(error) else "not_pdf", type(error).__name__) from error
