@@ -168,6 +168,7 @@ def read_json(
     max_values: int,
     max_depth: int = MAX_JSON_DEPTH,
     max_containers: int = 1000,
+    parse_constant=None,
 ) -> object:
     """Parse JSON bounded before the parser runs: its size, the number of its values (every value costs a
     Python object of 30 to 100 bytes), of its arrays and objects, and how deep they nest (Python's parser
@@ -186,6 +187,6 @@ def read_json(
         if depth > max_depth:
             raise DecodeRefused("too_complex", f"nested deeper than {max_depth}")
     try:
-        return json.loads(raw)
+        return json.loads(raw, parse_constant=parse_constant)
     except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
         raise DecodeRefused("not_json", type(error).__name__) from error
