@@ -14,7 +14,8 @@ message delivered again) or two workers may run it at once. The Packet row is th
   is still `building` (or `failed`) for the next run to finish;
 - the file is written last, just before the row is marked ready in the same transaction; if anything
   fails after the write, the file is deleted before the error goes up, so no file is left that no row
-  names (only a process killed in the milliseconds between the write and the commit could leave one);
+  names (only a process killed in the milliseconds between the write and the commit could leave one),
+  unless the row did commit naming it (the error came after the commit: the file is the packet's);
 - on failure the row becomes `failed` with only the exception's type in `error` (never data: a message
   could quote a supporter), and the exception goes up: Celery retries what the task lists (OSError: the
   storage, the network), and any later run (a retry, a message delivered again after a worker died, which
@@ -29,7 +30,7 @@ import hashlib
 import logging
 
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -101,8 +102,7 @@ def packet_build(packet_id: int, *, clock: PhaseClock | None = None) -> str:
             _build(packet, clock, written)
             send_packet_ready(packet)
     except BaseException as error:
-        for name in written:
-            default_storage.delete(name)
+        _delete_unless_committed(packet_id, written)
         # The transaction has rolled back and released the row; mark it failed unless a concurrent run
         # finished it meanwhile (the UPDATE waits for that run's lock and then sees `ready`).
         Packet.objects.filter(pk=packet_id).exclude(status=PacketStatus.READY).update(
@@ -118,6 +118,24 @@ def packet_build(packet_id: int, *, clock: PhaseClock | None = None) -> str:
         sum(clock.seconds.values()),
     )
     return packet.sha256
+
+
+def _delete_unless_committed(packet_id: int, written: list[str]) -> None:
+    """Delete the file this run stored, unless its row committed naming it.
+
+    An exception can come after the commit too: from the transaction's on-commit callbacks (the outbox's
+    nudge publishing to a slow broker), or a SIGTERM that lands there. The filed packet's one file must
+    not go with it. When the database cannot say, the file stays: a file no row names is the lesser harm.
+    """
+    if not written:
+        return
+    try:
+        committed = Packet.objects.filter(pk=packet_id, file__in=written).exists()
+    except DatabaseError:
+        committed = True
+    if not committed:
+        for name in written:
+            default_storage.delete(name)
 
 
 def _build(packet: Packet, clock: PhaseClock, written: list[str]) -> None:

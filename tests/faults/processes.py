@@ -104,14 +104,14 @@ class Started:
         self.popen.wait(timeout=10)
 
     def stop(self, timeout: float = 15) -> None:
-        if not self.running():
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.popen.pid, signal.SIGTERM)
-        try:
-            self.popen.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
+        """SIGTERM to the process alone, as a service manager stops it: a Celery worker finishes its task
+        (warm shutdown), gunicorn its requests. Whatever is left after `timeout` is killed."""
+        if self.running():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.popen.pid, signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.popen.wait(timeout=timeout)
+        self.kill()
 
 
 def celery_worker(
