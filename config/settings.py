@@ -326,10 +326,10 @@ SIGNATURE_TRUST_ROOTS = os.environ.get("SIGNATURE_TRUST_ROOTS", "")
 # CA whose responder the operator reaches inside their own network. None by default.
 REVOCATION_FETCH_ALLOWED_NETWORKS = env_list("REVOCATION_FETCH_ALLOWED_NETWORKS")
 # Request bodies (docs/security.md "Parsing uploads: budgets"): a form or JSON body held in memory is at
-# most 16 MiB (a clerk's 200,000 verdicts in one JSON request are about 10 MB; the API's JSON goes through
-# config/api_parsers.py, which holds it to this too); an uploaded file over 2.5 MiB goes to a temporary file
+# most 2.5 MiB (Django's default, stated; DRF reads JSON through request.body, so the API's JSON too, and
+# config/api_parsers.py bounds its values and depth); an uploaded file over 2.5 MiB goes to a temporary file
 # while it arrives, and each upload view caps the file's size itself. A form carries one file.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 1
 RATE_LIMITS = os.environ.get("RATE_LIMITS", "on").strip().lower() != "off"

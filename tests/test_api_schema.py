@@ -225,16 +225,20 @@ def test_a_rate_limited_answer_matches_the_schema(api_schema, seeded, settings):
     case.validate_response(answer, checks=CHECKS)
 
 
-def test_a_body_too_large_is_a_json_400_as_documented(api_schema):
+def test_a_body_too_large_or_with_too_many_fields_is_a_json_400_as_documented(api_schema, settings):
     confirming = api_schema["/api/v1/signatures/confirm/"]["POST"]
-    case = confirming.Case(body={"token": "a" * (3 * 1024 * 1024)}, media_type="application/json")
-    with one_connection():
-        answer = case.call()
-    assert answer.status_code == 400
-    assert answer.json() == {
-        "detail": "Nie można odczytać żądania: jego treść jest za duża albo ma za dużo pól."
-    }
-    case.validate_response(answer, checks=CHECKS)
+    too_large = confirming.Case(
+        body={"token": "a" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE}, media_type="application/json"
+    )
+    fields = {f"pole{number}": "x" for number in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    too_many = confirming.Case(body=fields, media_type="application/x-www-form-urlencoded")
+    for case in (too_large, too_many):
+        with one_connection():
+            answer = case.call()
+        assert answer.status_code == 400
+        assert set(answer.json()) == {"detail"}  # a reason, and nothing of what was sent
+        assert "aaaa" not in answer.text and "pole" not in answer.text
+        case.validate_response(answer, checks=CHECKS)
 
 
 def test_an_unknown_api_url_is_a_json_404_as_documented(api_schema, wsgi_app):
