@@ -1,9 +1,9 @@
 """The API's JSON bodies, read through the bounded reader (docs/security.md "Parsing uploads: budgets").
 
-DRF's own JSONParser hands the whole request stream to `json.load`: Django's DATA_UPLOAD_MAX_MEMORY_SIZE
-is never checked on that path, so 100 MB of `[[],[],…]` sent to a public endpoint became gigabytes of
-lists, and 100,000 nested brackets a RecursionError (500). Here a body is read up to
-DATA_UPLOAD_MAX_MEMORY_SIZE and bounded in values, containers and depth before it is parsed.
+DRF reads a JSON body through `request.body`, so Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MiB) holds it;
+but within that, `json.load` makes a Python object of every value: 2.4 MB of `[],` are 800,000 lists (about
+60 MiB), and 100,000 nested brackets reach Python's recursion limit. Here the body is bounded in values,
+containers and depth before it is parsed, and each refusal says which.
 """
 
 from django.conf import settings
@@ -14,16 +14,17 @@ from rest_framework.utils.json import strict_constant
 
 from documents.bounded_reader import DecodeRefused, read_json
 
-# The largest body the API takes is a clerk's verdicts, at most 200,000 (signatures.verification): an
-# object of three fields each, so 200,000 containers and 1.2 million values.
-MAX_VALUES = 1_500_000
-MAX_CONTAINERS = 250_000
+# The largest bodies the API takes are a clerk's verdicts, an object of three fields each: 2.5 MiB hold
+# about 45,000 of them, so 50,000 containers and 300,000 values leave room; nothing the API takes nests
+# deeper than 4.
+MAX_VALUES = 300_000
+MAX_CONTAINERS = 50_000
 MAX_DEPTH = 32
 
 
 class BoundedJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE  # DRF has read the body within it already
         raw = stream.read(limit + 1) if stream is not None else b""
         if len(raw) > limit:
             raise ParseError(
