@@ -440,9 +440,9 @@ def verify(url: str, target: dict, sent: Counter, broker) -> dict:
             ).fetchall()
         )
         awaiting_mail = connection.execute(
-            "SELECT count(*) FROM signatures_signature WHERE initiative_id = %s AND method = 'email' "
-            "AND status = 'pending' AND confirmation_sent_at IS NULL",
-            [target["initiative_id"]],
+            "SELECT count(*) FROM outbox_email WHERE kind = 'signatures/confirm' AND sent_at IS NULL "
+            "AND reference LIKE %s",
+            [f"initiative:{target['initiative_id']}/supporters/%"],
         ).fetchone()[0]
         live_duplicates = connection.execute(
             "SELECT count(*) FROM (SELECT identity_hash FROM signatures_signature WHERE initiative_id = %s "
@@ -457,7 +457,7 @@ def verify(url: str, target: dict, sent: Counter, broker) -> dict:
         and int(tally.get("email", 0)) == rows.get("email/confirmed", 0),
         "one live row per person": live_duplicates == 0,
         # No worker consumes the queue here: every declaration's e-mail is still due, in the outbox.
-        "every e-mail declaration in the confirmation outbox": awaiting_mail == sent["email"],
+        "every e-mail declaration's confirmation in the outbox": awaiting_mail == sent["email"],
     }
     if broker and sent["email"]:
         queued = queued_tasks(broker) - target["tasks_queued_by_preparation"]

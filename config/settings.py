@@ -273,8 +273,6 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE = {
-    # Confirmation e-mails left behind by a lost nudge (signatures/confirmations.py) go out within a minute.
-    "send-confirmations": {"task": "signatures.tasks.send_confirmations_task", "schedule": 60},
     # Every e-mail due in the outbox: what a lost nudge left behind, and the retries after a failure.
     "send-emails": {"task": "outbox.tasks.send_emails_task", "schedule": 60},
     # Sent e-mails are deleted after OUTBOX_KEEP_SENT_DAYS.

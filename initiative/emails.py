@@ -21,13 +21,24 @@ from outbox.services import email_enqueue
 logger = logging.getLogger(__name__)
 
 
+def initiative_reference(initiative_id: int) -> str:
+    """What the outbox files an initiative's e-mails under: its erasure takes back those still waiting."""
+    return f"initiative:{initiative_id}"
+
+
 def _send(template: str, context: dict, recipients: list[str]) -> None:
     # E-mails go out in Polish: they reach council offices and residents who have not chosen a language.
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"initiative/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"initiative/email/{template}.txt", context)
     for address in recipients:
-        email_enqueue(kind=f"initiative/{template}", to=address, subject=subject, body=body)
+        email_enqueue(
+            kind=f"initiative/{template}",
+            to=address,
+            subject=subject,
+            body=body,
+            reference=initiative_reference(context["initiative"].pk),
+        )
 
 
 def send_committee_invitation(invitation: CommitteeInvitation) -> None:

@@ -27,8 +27,10 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from initiative.emails import initiative_reference
 from initiative.lifecycle import FINISHED_STATES
 from initiative.models import Initiative, Packet
+from outbox.services import emails_cancel
 from personal_data.models import DeletionLog
 from signatures.retention import signatures_erase, signatures_erase_withdrawn
 
@@ -96,6 +98,8 @@ def initiative_personal_data_erase(initiative_id: int, *, now: datetime.datetime
         if initiative is None:
             return None
         signatures = signatures_erase(initiative_id)
+        # The committee's and the council's e-mails still waiting in the outbox hold addresses too.
+        emails_cancel(reference=initiative_reference(initiative_id))
         # Every seat, declared or not, current or left: the constraint allows empty fields once erased_at
         # is set.
         members = initiative.committee_members.filter(erased_at__isnull=True).update(

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from outbox.models import Email
+from outbox.tasks import send_emails_task  # registered with the app as this module loads, not at first use
 
 logger = logging.getLogger(__name__)
 
@@ -113,8 +114,6 @@ def outbox_nudge() -> None:
     Called after the commit of a change that stored e-mails. When the broker cannot be reached the e-mails
     are stored all the same: the minute's sweep sends them, and the caller gets no error.
     """
-    from outbox.tasks import send_emails_task
-
     if send_emails_task.app.conf.task_always_eager:
         send_emails_task.delay()
         return

@@ -10,6 +10,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from outbox.delivery import outbox_nudge
@@ -38,8 +39,15 @@ def email_enqueue(
 
 
 def emails_cancel(*, reference: str) -> int:
-    """Withdraw the e-mails about `reference` that have not gone out yet; returns how many."""
-    deleted, _by_model = Email.objects.filter(reference=reference, sent_at__isnull=True).delete()
+    """Withdraw the e-mails about `reference` that have not gone out yet; returns how many.
+
+    References are paths: an e-mail about a part of something is about it too, so "initiative:7" takes
+    back "initiative:7/supporters/notice" as well (the initiative's personal data erased).
+    """
+    if not reference:
+        raise ValueError("no reference: that would withdraw every e-mail without one")
+    about = Q(reference=reference) | Q(reference__startswith=f"{reference}/")
+    deleted, _by_model = Email.objects.filter(about, sent_at__isnull=True).delete()
     return deleted
 
 

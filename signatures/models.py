@@ -21,8 +21,6 @@ class SignatureStatus(models.TextChoices):
 
 
 LIVE_STATUSES = (SignatureStatus.PENDING, SignatureStatus.CONFIRMED)
-# E-mail declarations whose confirmation e-mail is due once `confirmation_sent_at` is empty (the outbox).
-AWAITING_CONFIRMATION = (SignatureStatus.PENDING, SignatureStatus.REPEATED)
 
 
 class Verdict(models.TextChoices):
@@ -69,8 +67,6 @@ class Signature(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    # E-mail declarations: when the confirmation e-mail went out; empty while it waits (confirmations.py).
-    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     # Paper entries: the committee member who typed the row (only they and, after filing, clerks see it).
     entered_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -111,12 +107,6 @@ class Signature(models.Model):
         indexes = [
             models.Index(fields=["initiative", "status", "method"], name="signature_by_initiative"),
             models.Index(fields=["initiative", "verdict"], name="signature_by_verdict"),
-            # The confirmation outbox: small whatever the table's size.
-            models.Index(
-                fields=["id"],
-                condition=Q(status__in=AWAITING_CONFIRMATION, confirmation_sent_at__isnull=True),
-                name="signature_confirmation_due",
-            ),
             # The cap of declarations confirmed from one mailbox (signatures/mailbox.py).
             models.Index(
                 fields=["initiative", "email_hash"], condition=~Q(email_hash=""), name="signature_by_mailbox"
@@ -165,22 +155,6 @@ class SignatureTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.initiative_id}/{self.method}/{self.shard}: {self.count}"
-
-
-class PendingNotice(models.Model):
-    """An "already signed" e-mail waiting to be sent; the task deletes it once sent.
-
-    It goes to the address the person gave when they signed by e-mail, never to the address of the new
-    declaration (signatures/repeats.py). It exists so that the address never travels in a task's arguments
-    or a broker's queue.
-    """
-
-    initiative = models.ForeignKey("initiative.Initiative", on_delete=models.CASCADE, related_name="+")
-    email = EncryptedTextField()
-    created_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"notice {self.pk}"
 
 
 def paper_scan_path(instance: "PaperSheetScan", filename: str) -> str:

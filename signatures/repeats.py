@@ -9,11 +9,8 @@ The notice that the person had signed goes only to the address they gave when th
 they signed on paper or electronically); the same mailbox again gets that notice alone.
 """
 
-from django.db import transaction
-
-from signatures.confirmations import nudge_confirmations
-from signatures.models import LIVE_STATUSES, PendingNotice, Signature, SignatureStatus
-from signatures.tasks import send_already_signed_task
+from signatures.emails import send_already_signed, send_confirmation
+from signatures.models import LIVE_STATUSES, Signature, SignatureStatus
 
 
 def repeat_declaration_record(declared: Signature) -> None:
@@ -32,11 +29,10 @@ def repeat_declaration_record(declared: Signature) -> None:
         .first()
     )
     if first is not None and first.email:
-        notice = PendingNotice.objects.create(initiative_id=declared.initiative_id, email=first.email)
-        send_already_signed_task.delay_on_commit(declared.initiative_id, notice.pk)
+        send_already_signed(initiative_id=declared.initiative_id, email=first.email)
         if first.email_hash == declared.email_hash:
             return  # the mailbox that signed: the notice tells it all, and it learns nothing new
-    Signature.objects.create(
+    repeat = Signature.objects.create(
         pk=declared.pk,
         initiative_id=declared.initiative_id,
         method=declared.method,
@@ -51,4 +47,4 @@ def repeat_declaration_record(declared: Signature) -> None:
         email_hash=declared.email_hash,
         signed_on=declared.signed_on,
     )
-    transaction.on_commit(nudge_confirmations)
+    send_confirmation(repeat)  # the first signer's e-mail, queued the same way

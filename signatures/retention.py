@@ -1,11 +1,11 @@
 """Erasing supporters' personal data after the retention period (DESIGN.md §7; docs/privacy.md).
 
 The signatures layer erases its own rows; `initiative.retention` decides when. What goes: the encrypted
-personal fields of every signature, the e-mail addresses waiting in "already signed" notices, and the
-scans of paper sheets (file and row). What stays: each row with its form, status, keyed identity hash,
-citizenship, day of signing, verdict and evidence (a validation summary and checksums, no personal data:
-see signatures.esignature and signatures.paper), so the counts, the sharded tally and the packet's
-integrity appendix stay exactly as they were. Art. 5 ust. 1 lit. e RODO (storage limitation).
+personal fields of every signature, the e-mails to supporters still waiting in the outbox (addresses and
+links), and the scans of paper sheets (file and row). What stays: each row with its form, status, keyed
+identity hash, citizenship, day of signing, verdict and evidence (a validation summary and checksums, no
+personal data: see signatures.esignature and signatures.paper), so the counts, the sharded tally and the
+packet's integrity appendix stay exactly as they were. Art. 5 ust. 1 lit. e RODO (storage limitation).
 """
 
 import dataclasses
@@ -22,8 +22,10 @@ from django.utils.translation import gettext as _
 from initiative.errors import TransitionRefused
 from initiative.lifecycle import FINISHED_STATES
 from initiative.models import Initiative
+from outbox.services import emails_cancel
 from personal_data.models import DeletionLog
-from signatures.models import PaperSheetScan, PendingNotice, Signature, SignatureStatus
+from signatures.emails import supporters_reference
+from signatures.models import PaperSheetScan, Signature, SignatureStatus
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +44,7 @@ class SignaturesErased:
     """How many rows one erasure changed: for the deletion log (counts only, never data)."""
 
     signatures: int
-    notices: int
+    notices: int  # e-mails to supporters withdrawn from the outbox before they went
     scans: int
 
 
@@ -63,7 +65,7 @@ def signatures_erase(initiative_id: int) -> SignaturesErased:
         signatures = (
             Signature.objects.filter(initiative_id=initiative_id).filter(HOLDS_PERSONAL_DATA).update(**ERASED)
         )
-        notices, _by_model = PendingNotice.objects.filter(initiative_id=initiative_id).delete()
+        notices = emails_cancel(reference=supporters_reference(initiative_id))
         scans = 0
         for scan in PaperSheetScan.objects.select_for_update().filter(initiative_id=initiative_id):
             if scan.file.name:

@@ -18,12 +18,11 @@ from initiative.models import Initiative
 from municipalities.models import SignatureMethod, Unit
 from personal_data.encryption import keyed_hash
 from signatures.checks import Supporter, clean_supporter
-from signatures.confirmations import nudge_confirmations
+from signatures.emails import confirmations_cancel, send_confirmation, send_receipt
 from signatures.mailbox import mailbox_check_room, mailbox_hash, mailbox_take_place
 from signatures.models import LIVE_STATUSES, Signature, SignatureStatus
 from signatures.repeats import repeat_declaration_record
 from signatures.tally import tally_add
-from signatures.tasks import send_receipt_task
 from signatures.tokens import CONFIRM_MAX_AGE, CONFIRM_SALT, WITHDRAW_SALT, signature_id_from
 
 
@@ -133,7 +132,7 @@ def signature_submit(
         if confirmed_now:
             tally_add(initiative_id=initiative_id, method=method, delta=1)
         else:
-            transaction.on_commit(nudge_confirmations)
+            send_confirmation(signature)  # in the outbox with the declaration: sent once it commits
     if confirmed_now:
         note_threshold(initiative_id)
     return SignOutcome(signature=signature, duplicate=False)
@@ -153,9 +152,11 @@ def _insert_once(signature: Signature) -> bool:
         identity_hash=signature.identity_hash,
         status=SignatureStatus.PENDING,
     )
-    if not stale.exists():
+    superseded = list(stale.values_list("pk", flat=True))
+    if not superseded:
         return False
     stale.delete()
+    confirmations_cancel(initiative_id=signature.initiative_id, signature_ids=superseded)
     return _insert_unless_live(signature)
 
 
@@ -215,7 +216,7 @@ def signature_confirm(*, token: str) -> Signature:
             signature.status = SignatureStatus.CONFIRMED
             signature.save(update_fields=["status", "confirmed_at"])
             tally_add(initiative_id=signature.initiative_id, method=signature.method, delta=1)
-        send_receipt_task.delay_on_commit(signature.pk)
+        send_receipt(signature)  # in the outbox with the confirmation
     note_threshold(signature.initiative_id)
     return signature
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.emails import site_link
+from initiative.emails import initiative_reference
 from initiative.models import CommitteeMember, Packet
 from outbox.services import email_enqueue
 
@@ -30,7 +31,13 @@ def _enqueue(template: str, context: dict, recipients: list[str]) -> int:
         subject = render_to_string(f"initiative/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"initiative/email/{template}.txt", context)
     for address in recipients:
-        email_enqueue(kind=f"initiative/{template}", to=address, subject=subject, body=body)
+        email_enqueue(
+            kind=f"initiative/{template}",
+            to=address,
+            subject=subject,
+            body=body,
+            reference=initiative_reference(context["initiative"].pk),
+        )
     return len(recipients)
 
 

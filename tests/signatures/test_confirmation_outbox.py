@@ -1,16 +1,20 @@
-"""Confirmation e-mails leave from the outbox of pending declarations: each once, none lost, few tasks."""
+"""Confirmation e-mails leave through the outbox: stored with the declaration, each sent once, none lost,
+few tasks."""
 
+import datetime
 import time
 
 import pytest
+import time_machine
 from celery.contrib.testing.worker import start_worker
 from celery.signals import before_task_publish
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
+from django.utils import timezone
 
-from signatures import confirmations
-from signatures.confirmations import send_due_confirmations
-from signatures.models import Signature
+from outbox import delivery
+from outbox.delivery import emails_send
+from outbox.models import Email
 from signatures.services import signature_submit
 from tests.concurrently import at_once, failures
 from tests.signatures.conftest import supporter
@@ -19,7 +23,8 @@ FAILING_ADDRESS = "nie.dojdzie@example.org"
 
 
 class FailingForOneAddress(EmailBackend):
-    """The mail server refuses one recipient (what lies outside the machine, imitated at its interface)."""
+    """The mail server drops the line at one recipient (what lies outside the machine, imitated at its
+    interface; tests/smtp_server.py is the real thing, used where whole conversations matter)."""
 
     def send_messages(self, messages):
         if any(FAILING_ADDRESS in message.to for message in messages):
@@ -37,6 +42,11 @@ def mailed_to(prefix: str = "") -> list[str]:
     return sorted(address for message in mail.outbox for address in message.to if address.startswith(prefix))
 
 
+def confirmations_of(*signatures):
+    references = [f"initiative:{s.initiative_id}/supporters/signature:{s.pk}" for s in signatures]
+    return Email.objects.filter(kind="signatures/confirm", reference__in=references)
+
+
 @pytest.mark.django_db
 def test_each_pending_declaration_is_mailed_once(collecting_initiative, api_client):
     declared = [declare(collecting_initiative, number) for number in range(3)]
@@ -46,27 +56,26 @@ def test_each_pending_declaration_is_mailed_once(collecting_initiative, api_clie
         method="paper",
     ).signature
 
-    assert send_due_confirmations() == 3
+    assert mail.outbox == [] and confirmations_of(*declared).count() == 3  # stored with the declarations
+    assert emails_send() == 3
     assert mailed_to() == ["osoba0@example.org", "osoba1@example.org", "osoba2@example.org"]
     assert all("/signatures/confirm/" in message.body for message in mail.outbox)
-    assert send_due_confirmations() == 0
+    assert emails_send() == 0
     assert len(mail.outbox) == 3
-    assert (
-        Signature.objects.filter(pk__in=[s.pk for s in declared], confirmation_sent_at__isnull=False).count()
-        == 3
-    )
-    assert Signature.objects.get(pk=paper_row.pk).confirmation_sent_at is None  # counted at once: no e-mail
+    assert confirmations_of(*declared).filter(sent_at__isnull=False).count() == 3
+    assert not confirmations_of(paper_row).exists()  # counted at once: no e-mail
 
 
 @pytest.mark.django_db
 def test_a_declaration_withdrawn_or_superseded_before_its_run_gets_no_confirmation(collecting_initiative):
-    declare(collecting_initiative, 1)
+    declared = declare(collecting_initiative, 1)
     # The same person typed on paper before the e-mail went out: the paper row supersedes the declaration.
     signature_submit(
         initiative_id=collecting_initiative.pk, data=supporter(first_names="Jana", email=None), method="paper"
     )
 
-    assert send_due_confirmations() == 0
+    assert not confirmations_of(declared).exists()  # taken back with the declaration
+    assert emails_send() == 0
     assert mail.outbox == []
 
 
@@ -77,28 +86,29 @@ def test_a_failing_mail_server_keeps_what_was_sent_and_the_rest_waits(collecting
     last = declare(collecting_initiative, 3)
     settings.EMAIL_BACKEND = f"{__name__}.FailingForOneAddress"
 
-    with pytest.raises(ConnectionRefusedError):
-        send_due_confirmations()
+    assert emails_send() == 1  # the server went away at the second: the run stops there
 
     assert mailed_to() == ["osoba1@example.org"]
-    sent = set(Signature.objects.filter(confirmation_sent_at__isnull=False).values_list("pk", flat=True))
-    assert sent == {first.pk}
+    sent = confirmations_of(first, stuck, last).filter(sent_at__isnull=False)
+    assert list(sent) == list(confirmations_of(first))
+    failed = confirmations_of(stuck).get()
+    assert (failed.attempts, failed.last_error) == (1, "ConnectionRefusedError")
+    assert failed.next_attempt_at > timezone.now()  # backs off
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert send_due_confirmations() == 2  # the retry sends the rest, not the first again
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=2), tick=False):
+        assert emails_send() == 2  # the retry sends the rest, not the first again
     assert mailed_to() == sorted(["osoba1@example.org", FAILING_ADDRESS, "osoba3@example.org"])
-    assert not Signature.objects.filter(
-        pk__in=[stuck.pk, last.pk], confirmation_sent_at__isnull=True
-    ).exists()
+    assert not confirmations_of(stuck, last).filter(sent_at__isnull=True).exists()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_overlapping_runs_share_the_work_and_send_each_once(collecting_initiative):
-    for number in range(60):
-        declare(collecting_initiative, number)  # mailed at once here: no broker, so no run to wait for
-    Signature.objects.update(confirmation_sent_at=None)
+    declared = [declare(collecting_initiative, number) for number in range(60)]  # mailed at once: no broker
+    assert confirmations_of(*declared).filter(sent_at__isnull=True).count() == 0
+    confirmations_of(*declared).update(sent_at=None)  # due again, all 60 of them
     mail.outbox.clear()
-    counts = at_once(send_due_confirmations, send_due_confirmations, send_due_confirmations)
+    counts = at_once(emails_send, emails_send, emails_send)
 
     assert failures(counts) == []
     assert sum(counts) == 60
@@ -112,11 +122,11 @@ def test_a_burst_of_declarations_publishes_one_task_and_every_e_mail_leaves(
 ):
     from config.celery import app
 
-    monkeypatch.setattr(confirmations, "_next_nudge", 0.0)
+    monkeypatch.setattr(delivery, "_next_nudge", 0.0)
     published = []
 
     def count(sender=None, **kwargs):
-        if sender == "signatures.tasks.send_confirmations_task":
+        if sender == "outbox.tasks.send_emails_task":
             published.append(sender)
 
     before_task_publish.connect(count)
@@ -147,12 +157,12 @@ def test_a_broker_out_of_reach_costs_the_supporter_nothing_and_the_next_declarat
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
     app.conf.update(broker_url="redis://127.0.0.1:9/0", task_always_eager=False)  # nobody listens on port 9
     forget_connections(app)
-    monkeypatch.setattr(confirmations, "_next_nudge", 0.0)
+    monkeypatch.setattr(delivery, "_next_nudge", 0.0)
     try:
-        confirmations.nudge_confirmations()
+        delivery.outbox_nudge()
     finally:
         app.conf.update(saved)
         forget_connections(app)
 
-    assert confirmations._next_nudge == 0.0
+    assert delivery._next_nudge == 0.0
     assert "periodic sweep will send" in caplog.text

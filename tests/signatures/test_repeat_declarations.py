@@ -15,7 +15,8 @@ from django.test import Client
 from django.utils import timezone
 
 from initiative.services import initiative_withdraw
-from signatures.models import LIVE_STATUSES, PendingNotice, Signature, SignatureStatus
+from outbox.models import Email
+from signatures.models import LIVE_STATUSES, Signature, SignatureStatus
 from signatures.paper import paper_row_enter
 from signatures.retention import signatures_erase_withdrawn
 from signatures.selectors import support_count
@@ -207,7 +208,7 @@ def test_a_person_who_signed_on_paper_gets_no_notice_and_the_new_address_its_con
 
     assert [message.to for message in mail.outbox] == [[SNOOP_ADDRESS]]
     assert "/signatures/confirm/" in mail.outbox[0].body
-    assert not PendingNotice.objects.exists()
+    assert not Email.objects.filter(kind="signatures/already_signed").exists()
     assert act("confirm", token(mail.outbox[0], "confirm")).status_code == 200
     assert support_count(open_to_email).counted == 1
 

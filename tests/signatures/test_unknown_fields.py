@@ -8,7 +8,8 @@ signatures.checks uses.
 import pytest
 from django.core import mail
 
-from signatures.models import PendingNotice, Signature
+from outbox.models import Email
+from signatures.models import Signature
 from tests.pki import (  # noqa: F401  (fixtures)
     fast_password_hashing,
     krakow_collecting,
@@ -26,7 +27,9 @@ def answers_in_english(api_client):
 
 
 def nothing_stored() -> bool:
-    return not Signature.objects.exists() and not PendingNotice.objects.exists()
+    return (
+        not Signature.objects.exists() and not Email.objects.filter(kind__startswith="signatures/").exists()
+    )
 
 
 @pytest.mark.django_db
