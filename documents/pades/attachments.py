@@ -38,28 +38,33 @@ def read_attachment(
     """
     budget = budget or upload_budget(len(data))
     with _reading():
-        for found, stream in _embedded_streams(open_pdf(data, budget=budget)):
+        reader = open_pdf(data, budget=budget)
+        for found, spec in _embedded_files(reader):
             if found == name:
-                filters, params = _filters(stream)
-                return decoded_whole(
-                    stream.encoded_data, filters, params=params, budget=budget, limit=max_bytes
-                )
+                with _file_stream(reader, spec) as stream:
+                    filters, params = _filters(stream)
+                    return decoded_whole(
+                        stream.encoded_data, filters, params=params, budget=budget, limit=max_bytes
+                    )
     return None
 
 
 def attachment_digests(data: bytes, *, budget: DecodeBudget | None = None) -> dict[str, str]:
-    """The SHA-256 (hex) of every embedded file, by name, computed as each decodes, never holding one whole.
+    """The SHA-256 (hex) of every embedded file, by name, computed as each decodes, never holding one whole
+    (nor, once hashed, its raw bytes).
 
     Raises `PdfRejected` as `read_attachment`.
     """
     budget = budget or upload_budget(len(data))
     digests: dict[str, str] = {}
     with _reading():
-        for name, stream in _embedded_streams(open_pdf(data, budget=budget)):
+        reader = open_pdf(data, budget=budget)
+        for name, spec in _embedded_files(reader):
             digest = hashlib.sha256()
-            filters, params = _filters(stream)
-            for chunk in decoded_chunks(stream.encoded_data, filters, params=params, budget=budget):
-                digest.update(chunk)
+            with _file_stream(reader, spec) as stream:
+                filters, params = _filters(stream)
+                for chunk in decoded_chunks(stream.encoded_data, filters, params=params, budget=budget):
+                    digest.update(chunk)
             digests[name] = digest.hexdigest()
     return digests
 
@@ -96,8 +101,9 @@ def _listed(value) -> list:
     return [value]
 
 
-def _embedded_streams(reader) -> Iterator[tuple[str, generic.StreamObject]]:
-    """(name, stream) of every file in the catalog's /EmbeddedFiles name tree, in the tree's order."""
+def _embedded_files(reader) -> Iterator[tuple[str, generic.PdfObject]]:
+    """(name, file specification as stored) of every file in the catalog's /EmbeddedFiles name tree, in the
+    tree's order; the files' streams are not read here."""
     names = reader.root.get("/Names")
     tree = names.get_object().get("/EmbeddedFiles") if isinstance(names, generic.PdfObject) else None
     if tree is None:
@@ -125,7 +131,7 @@ def _embedded_streams(reader) -> Iterator[tuple[str, generic.StreamObject]]:
             count += 1
             if count > MAX_ATTACHMENTS:
                 raise DecodeRefused("damaged", "too many embedded files")
-            yield _text(pairs[index]), _file_stream(pairs[index + 1])
+            yield _text(pairs[index]), pairs.raw_get(index + 1)
 
 
 def _text(value) -> str:
@@ -136,14 +142,21 @@ def _text(value) -> str:
     raise DecodeRefused("damaged", "a name in the name tree is not a string")
 
 
-def _file_stream(spec) -> generic.StreamObject:
+@contextlib.contextmanager
+def _file_stream(reader, spec):
+    """The embedded file's stream; once used, pyHanko's reader forgets it, so that hashing a packet's scans
+    one after the other never holds more than one of them (a packet may carry hundreds of MB of scans)."""
     spec = spec.get_object()
     embedded = spec.get("/EF") if isinstance(spec, generic.DictionaryObject) else None
     embedded = embedded.get_object() if embedded is not None else None
-    stream = None
+    stored = None
     if isinstance(embedded, generic.DictionaryObject):
-        stream = embedded.get("/UF") or embedded.get("/F")
-    stream = stream.get_object() if stream is not None else None
+        stored = embedded.get("/UF") or embedded.get("/F")
+    stream = stored.get_object() if stored is not None else None
     if not isinstance(stream, generic.StreamObject):
         raise DecodeRefused("damaged", "a file specification without its file")
-    return stream
+    try:
+        yield stream
+    finally:
+        if isinstance(stored, generic.IndirectObject):
+            reader.resolved_objects.pop((stored.generation, stored.idnum), None)

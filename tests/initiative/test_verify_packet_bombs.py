@@ -8,13 +8,21 @@ tests/resident_memory.py, which sees the C++ libraries' memory too).
 
 # ruff: noqa: F811  (the fixtures imported from tests/pki.py are named again as test arguments)
 
+import hashlib
 import io
 import json
+import os
 
 import pytest
 
+from documents.pades import seal_pdf
+from documents.pdf_assembly import Attachment, assemble_pdf
+from documents.typst_render import render_pdf
 from initiative.packet import integrity
+from initiative.packet.verify import packet_verify
 from tests import bombs
+from tests.bombs import MiB
+from tests.documents.test_pades import STATEMENT_DATA
 from tests.pki import pki_server, seal_pki, seal_settings  # noqa: F401  (fixtures)
 from tests.resident_memory import resident_peak
 
@@ -101,3 +109,24 @@ def test_one_bomb_attached_a_thousand_times_is_hashed_within_the_budget(api_clie
 
     assert "over_budget" in problems(response)
     assert peak.mib < PEAK_MIB and peak.seconds < SECONDS, peak
+
+
+@pytest.mark.django_db
+def test_a_genuine_packet_full_of_scans_is_checked_one_scan_at_a_time(seal_settings):
+    """60 scans of 1 MiB (random bytes, as scans do not compress), sealed: the check hashes each as it
+    decodes and lets it go, where it held every scan's bytes twice (read the appendix, hash the files)."""
+    scans = [
+        Attachment(f"arkusz-{n}.png", os.urandom(MiB), "image/png", relationship="Source") for n in range(60)
+    ]
+    files = {scan.name: hashlib.sha256(scan.data).hexdigest() for scan in scans}
+    appendix = integrity.manifest(initiative_id=1, version=1, record_hashes=[], files=files)
+    part = render_pdf("statement.typ", STATEMENT_DATA, tagged=False, standard="a-3b")
+    attachments = [Attachment(integrity.ATTACHMENT_NAME, json.dumps(appendix).encode(), "application/json")]
+    packet = seal_pdf(assemble_pdf([part], attachments=attachments + scans))
+    del scans, attachments
+
+    with resident_peak() as peak:
+        report = packet_verify(packet)
+
+    assert report.valid and report.integrity.files_checked == 60, report.problems
+    assert peak.mib < 20, peak
