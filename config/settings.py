@@ -269,6 +269,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Each command to the broker gives up after 2 s (a healthy Redis answers in milliseconds). Without it a
+# publish to a Redis that accepts connections and never answers (hung, or lost behind a firewall that drops
+# the connection silently) waits forever, and so does the request that publishes after its commit
+# (docs/security.md "Faults a deployment survives").
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -27,7 +27,7 @@ def private_broker(redis_broker):
 
     options = {"global_keyprefix": f"faults-{uuid.uuid4().hex[:12]}:"}
     saved = app.conf.broker_transport_options
-    app.conf.broker_transport_options = options
+    app.conf.broker_transport_options = {**saved, **options}
     forget_connections(app)
     yield {"url": redis_broker, "options": options}
     app.conf.broker_transport_options = saved
