@@ -279,13 +279,13 @@ def test_after_the_period_personal_data_are_gone_and_counts_and_hashes_stay(
 
     assert result["initiatives"] == 1 and result["failed"] == 0
     assert (result["signatures"], result["committee_members"], result["paper_scans"]) == (
-        SUPPORTERS,
+        ROWS,
         COMMITTEE,
         1,
     )
     # No personal data left, not even as ciphertext, in the raw columns.
     signature_rows = raw_signature_columns(initiative)
-    assert len(signature_rows) == SUPPORTERS and all(value == "" for row in signature_rows for value in row)
+    assert len(signature_rows) == ROWS and all(value == "" for row in signature_rows for value in row)
     committee_rows = raw_committee_columns(initiative)
     assert len(committee_rows) == COMMITTEE and all(value == "" for row in committee_rows for value in row)
     assert not CommitteeMember.objects.filter(initiative=initiative, erased_at__isnull=True).exists()
@@ -301,7 +301,7 @@ def test_after_the_period_personal_data_are_gone_and_counts_and_hashes_stay(
     (log,) = DeletionLog.objects.filter(initiative_id=initiative.pk)
     assert (log.kind, log.signatures, log.committee_members, log.files) == (
         "personal_data",
-        SUPPORTERS,
+        ROWS,
         COMMITTEE,
         1,
     )
@@ -551,7 +551,7 @@ def test_two_overlapping_runs_erase_once_and_log_once(collecting_initiative, aut
     results = at_once(lambda: retention_run(now=now), lambda: retention_run(now=now))
 
     assert sum(result["initiatives"] for result in results) == 1
-    assert sum(result["signatures"] for result in results) == SUPPORTERS
+    assert sum(result["signatures"] for result in results) == ROWS
     assert sum(result["packet_files"] for result in results) == 1
     assert sum(result["failed"] for result in results) == 0
     assert sorted(DeletionLog.objects.values_list("kind", flat=True)) == ["packet_file", "personal_data"]
