@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from personal_data.fields import EncryptedTextField
 
 # Retries wait twice as long after each failure, from a minute up to six hours: a mail server down for
-# an afternoon is tried about a dozen times, not thousands, and mail resumes within hours of its return.
+# an afternoon is tried about ten times, not thousands, and mail resumes within hours of its return.
 FIRST_RETRY = datetime.timedelta(minutes=1)
 LONGEST_WAIT = datetime.timedelta(hours=6)
 # From this many failed attempts an e-mail is shown to operators as failing (admin) and logged as an error.

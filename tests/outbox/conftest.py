@@ -1,3 +1,4 @@
+from tests.accounts.conftest import clerk, operator  # noqa: F401  (personas with a second factor)
 from tests.initiative.conftest import (  # noqa: F401  (fixtures shared with the initiative tests)
     collecting_initiative,
     filed_initiative,
