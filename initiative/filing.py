@@ -46,7 +46,9 @@ def _file(initiative: Initiative, *, actor) -> Packet:
     )
     latest = initiative.packets.aggregate(latest=Max("version"))["latest"] or 0
     packet = Packet.objects.create(initiative=initiative, version=latest + 1)
-    build_packet_task.delay_on_commit(packet.pk)
+    # Robust: the filing has committed; a broker out of reach must not turn it into an error for the
+    # committee. The packet stays `building` and the hourly sweep orders it (build.packets_reorder).
+    transaction.on_commit(lambda: build_packet_task.delay(packet.pk), robust=True)
     return packet
 
 

@@ -13,16 +13,26 @@ import threading
 import time
 
 import pytest
+import time_machine
 from django.db import connection
+from django.utils import timezone
 
 from config.celery import app
+from initiative.models import Initiative, Packet, PacketStatus
+from initiative.packet.build import STALE_AFTER, packets_reorder
+from initiative.tasks import build_packet_task  # noqa: F401  (see below)
 from outbox import delivery
 from outbox.models import Email
 from outbox.tasks import send_emails_task
 from signatures.models import Signature, SignatureStatus
 from tests.conftest import forget_connections
 from tests.faults.processes import celery_worker, platform_environment, wait_until
+from tests.initiative.conftest import FILED_THRESHOLD, sign_on_paper
+from tests.pki import seal_settings  # noqa: F401  (fixture)
 from tests.signatures.conftest import supporter
+
+# Shared tasks register with the apps Celery knows when their module is imported; the tests' broker
+# fixtures close the app (dropping it from that list), so the tasks this module orders are imported above.
 
 SIGNERS = 3
 # A declaration is answered within this many seconds though the broker cannot be reached (a healthy one
@@ -152,3 +162,52 @@ def ask_with_deadline(client, url: str, data: dict):
     thread.join(timeout=3 * PROMPT_SECONDS)
     assert outcome, f"the declaration had no answer within {3 * PROMPT_SECONDS} s: it hangs on the broker"
     return outcome[0]
+
+
+@pytest.mark.usefixtures("media")
+def test_filing_with_the_broker_out_of_reach_answers_and_the_sweep_builds_the_packet(
+    private_broker,
+    seal_settings,  # noqa: F811  (the fixture, imported above)
+    collecting_initiative,
+    author,
+    api_client,
+    tmp_path,
+):
+    Initiative.objects.filter(pk=collecting_initiative.pk).update(signature_threshold=FILED_THRESHOLD)
+    sign_on_paper(collecting_initiative, author, FILED_THRESHOLD + 1)
+    api_client.force_authenticate(author)
+    reachable = app.conf.broker_url
+    app.conf.broker_url = f"redis://127.0.0.1:{closed_port()}/0"
+    forget_connections(app)
+    try:
+        response = api_client.post(f"/api/v1/initiatives/{collecting_initiative.pk}/submit/")
+    finally:
+        app.conf.broker_url = reachable
+        forget_connections(app)
+
+    assert response.status_code == 200 and response.json()["status"] == "submitted"
+    packet = Packet.objects.get(initiative=collecting_initiative)
+    assert packet.status == PacketStatus.BUILDING  # its build was never ordered
+
+    # The broker is back. The hourly sweep orders every packet still building after STALE_AFTER.
+    worker = celery_worker(
+        "worker-a",
+        environment=platform_environment(
+            tmp_path,
+            CELERY_BROKER_URL=private_broker["url"],
+            TEST_BROKER_TRANSPORT_OPTIONS=json.dumps(private_broker["options"]),
+            SEAL_P12_FILE=seal_settings.SEAL_P12_FILE,
+            SEAL_P12_PASSWORD=seal_settings.SEAL_P12_PASSWORD,
+        ),
+        log_dir=tmp_path,
+    )
+    try:
+        with time_machine.travel(timezone.now() + STALE_AFTER, tick=False):
+            assert packets_reorder() == 1
+        wait_until(
+            lambda: Packet.objects.filter(pk=packet.pk, status=PacketStatus.READY).exists(),
+            timeout=30,
+            what=f"the packet built\n{worker.output()}",
+        )
+    finally:
+        worker.stop()
