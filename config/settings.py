@@ -74,6 +74,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that every answer gets the headers, the ones made by the middleware below included.
+    "csp.middleware.CSPMiddleware",
+    "config.permissions_policy.PermissionsPolicyMiddleware",
     # A database that cannot be reached (a restart, a failover) is a 503 with Retry-After, not a traceback.
     "config.database_outage.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -341,13 +344,15 @@ RATE_LIMITS = os.environ.get("RATE_LIMITS", "on").strip().lower() != "off"
 # is 2 MiB a scan on average, and every byte goes into the packet filed with the council.
 PAPER_SCANS_MAX_COUNT = int(os.environ.get("PAPER_SCANS_MAX_COUNT", "500"))
 PAPER_SCANS_MAX_BYTES = int(os.environ.get("PAPER_SCANS_MAX_BYTES", str(1024 * 1024 * 1024)))
-# Committee invitation e-mails in any 24 hours, per initiative and per inviting person (initiative/committee.py):
-# a committee needs 5 to 15 members under most councils' rules, and these bound what one person can make the
-# platform mail to strangers. RATE_LIMITS=off lifts them, as every rate limit.
+# Committee invitation e-mails in any 24 hours, per initiative and per inviting person (initiative/
+# invitations.py): a committee needs 5 to 15 members under most councils' rules, and these bound what one
+# person can make the platform mail to strangers. RATE_LIMITS=off lifts them, as every rate limit.
 COMMITTEE_INVITATIONS_PER_INITIATIVE_PER_DAY = int(
     os.environ.get("COMMITTEE_INVITATIONS_PER_INITIATIVE_PER_DAY", "30")
 )
-COMMITTEE_INVITATIONS_PER_PERSON_PER_DAY = int(os.environ.get("COMMITTEE_INVITATIONS_PER_PERSON_PER_DAY", "30"))
+COMMITTEE_INVITATIONS_PER_PERSON_PER_DAY = int(
+    os.environ.get("COMMITTEE_INVITATIONS_PER_PERSON_PER_DAY", "30")
+)
 # E-mail declarations one address may confirm (and not withdraw) for one initiative (signatures/mailbox.py):
 # a household shares a mailbox, so a few, where one mailbox could otherwise confirm any number of invented
 # people. Not a rate limit: RATE_LIMITS=off leaves it on.
@@ -409,3 +414,45 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy (django-csp), in debug too: the pages load scripts, styles, images and fonts from
+# this origin only, and nothing inline, so that text a person typed can never run as a script or restyle
+# a page. The API's documentation pages add what their bundles need (config/api_docs.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Permissions-Policy (config/permissions_policy.py): no page uses these features, so no page, nor anything a
+# page embeds, may ask the browser for them.
+PERMISSIONS_POLICY = dict.fromkeys(
+    [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ],
+    (),
+)
