@@ -35,15 +35,37 @@ def pytest_runtest_call(item):
 def set_up_mail_delivered() -> None:
     """Send what waits in the outbox to a mailbox nobody reads (also for a fixture that goes on to cause
     e-mails of its own and hand them to its test)."""
+    import asyncio
+    import threading
+
     from django.core import mail
+    from django.db import connection
     from django.test import override_settings
 
     from outbox.delivery import emails_send
 
-    before = len(mail.outbox)
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-        emails_send()
-    del mail.outbox[before:]
+    def deliver() -> None:
+        before = len(mail.outbox)
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            emails_send()
+        del mail.outbox[before:]
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        deliver()
+        return
+
+    # Browser tests: Playwright's event loop runs in this thread, and Django refuses the ORM in one.
+    def deliver_and_close() -> None:
+        try:
+            deliver()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=deliver_and_close)
+    thread.start()
+    thread.join()
 
 
 @pytest.fixture
