@@ -7,6 +7,8 @@ reference under its initiative's, `initiative:<id>/supporters/…`, so that a de
 its e-mail left takes that e-mail back, and the initiative's erasure takes back what never left.
 """
 
+import dataclasses
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -25,20 +27,26 @@ def _signature_reference(initiative_id: int, signature_id: int) -> str:
     return f"{supporters_reference(initiative_id)}/signature:{signature_id}"
 
 
-def _initiative(initiative_id: int) -> Initiative:
-    # Only what the e-mails print: this runs for every declaration, and a whole Initiative (its JSON
-    # fields) costs more than the rest (docs/PERFORMANCE.md "Where the time goes").
-    return (
-        Initiative.objects.select_related("municipality")
-        .only("title", "municipality__council_name")
-        .get(pk=initiative_id)
+@dataclasses.dataclass(frozen=True)
+class Heading:
+    """What the e-mails print of their initiative. Signing reads it with its lock (services.py), as a whole
+    Initiative (its JSON fields) would cost more than the rest of a signature (docs/PERFORMANCE.md)."""
+
+    pk: int
+    title: str
+    council_name: str
+
+
+def heading_of(initiative_id: int) -> Heading:
+    title, council = (
+        Initiative.objects.filter(pk=initiative_id).values_list("title", "municipality__council_name").get()
     )
+    return Heading(pk=initiative_id, title=title, council_name=council)
 
 
-def _send(template: str, initiative_id: int, context: dict, recipient: str, reference: str) -> None:
-    initiative = _initiative(initiative_id)
-    page = f"{settings.SITE_URL}/initiatives/{initiative.pk}/"
-    context = {**context, "initiative": initiative, "page": page}
+def _send(template: str, heading: Heading, context: dict, recipient: str, reference: str) -> None:
+    page = f"{settings.SITE_URL}/initiatives/{heading.pk}/"
+    context = {**context, "initiative": heading, "page": page}
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"signatures/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"signatures/email/{template}.txt", context)
@@ -46,21 +54,23 @@ def _send(template: str, initiative_id: int, context: dict, recipient: str, refe
     email_enqueue(kind=kind, to=recipient, subject=subject, body=body, reference=reference)
 
 
-def send_confirmation(signature) -> None:
+def send_confirmation(signature, heading: Heading | None = None) -> None:
     link = f"{settings.SITE_URL}/signatures/confirm/{confirm_token(signature.pk)}/"
     reference = _signature_reference(signature.initiative_id, signature.pk)
-    _send("confirm", signature.initiative_id, {"link": link}, signature.email, reference)
+    heading = heading or heading_of(signature.initiative_id)
+    _send("confirm", heading, {"link": link}, signature.email, reference)
 
 
-def send_receipt(signature) -> None:
+def send_receipt(signature, heading: Heading | None = None) -> None:
     link = f"{settings.SITE_URL}/signatures/withdraw/{withdraw_token(signature.pk)}/"
     reference = _signature_reference(signature.initiative_id, signature.pk)
-    _send("receipt", signature.initiative_id, {"link": link}, signature.email, reference)
+    heading = heading or heading_of(signature.initiative_id)
+    _send("receipt", heading, {"link": link}, signature.email, reference)
 
 
 def send_already_signed(*, initiative_id: int, email: str) -> None:
     reference = f"{supporters_reference(initiative_id)}/notice"
-    _send("already_signed", initiative_id, {}, email, reference)
+    _send("already_signed", heading_of(initiative_id), {}, email, reference)
 
 
 def confirmations_cancel(*, initiative_id: int, signature_ids: list[int]) -> None:

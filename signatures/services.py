@@ -18,7 +18,7 @@ from initiative.models import Initiative
 from municipalities.models import SignatureMethod, Unit
 from personal_data.encryption import keyed_hash
 from signatures.checks import Supporter, clean_supporter
-from signatures.emails import confirmations_cancel, send_confirmation, send_receipt
+from signatures.emails import Heading, confirmations_cancel, send_confirmation, send_receipt
 from signatures.mailbox import mailbox_check_room, mailbox_hash, mailbox_take_place
 from signatures.models import LIVE_STATUSES, Signature, SignatureStatus
 from signatures.repeats import repeat_declaration_record
@@ -40,6 +40,7 @@ class Collecting:
 
     identifier: str  # the frozen local rules' identifier of a supporter (DESIGN.md §3)
     level: str  # the unit's level: who may sign depends on it
+    heading: Heading  # what the confirmation e-mail prints of the initiative
     signature_id: int | None = None  # the id reserved for the signature, when asked for
 
 
@@ -59,14 +60,16 @@ def _locked_collecting(initiative_id: int, *, reserve_signature_id: bool = False
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT i.status, i.rules->>'identifier', u.level, {reserved} FROM {table} i "  # noqa: S608
+            f"SELECT i.status, i.rules->>'identifier', u.level, {reserved}, i.title, u.council_name "  # noqa: S608
+            f"FROM {table} i "
             f"JOIN {units} u ON u.id = i.municipality_id WHERE i.id = %s FOR SHARE OF i",
             [initiative_id],
         )
         row = cursor.fetchone()
     if row is None or row[0] != Status.COLLECTING:
         raise TransitionRefused(_("This initiative is not collecting signatures now."))
-    return Collecting(identifier=row[1], level=row[2], signature_id=row[3])
+    heading = Heading(pk=initiative_id, title=row[4], council_name=row[5])
+    return Collecting(identifier=row[1], level=row[2], heading=heading, signature_id=row[3])
 
 
 def today_in_warsaw() -> datetime.date:
@@ -132,7 +135,7 @@ def signature_submit(
         if confirmed_now:
             tally_add(initiative_id=initiative_id, method=method, delta=1)
         else:
-            send_confirmation(signature)  # in the outbox with the declaration: sent once it commits
+            send_confirmation(signature, initiative.heading)  # in the outbox with the declaration
     if confirmed_now:
         note_threshold(initiative_id)
     return SignOutcome(signature=signature, duplicate=False)
@@ -207,7 +210,7 @@ def signature_confirm(*, token: str) -> Signature:
             raise InvalidInput({"token": [_("This confirmation link is not valid or has expired.")]})
         if signature.status_shown == SignatureStatus.CONFIRMED:
             return signature
-        _locked_collecting(signature.initiative_id)
+        collecting = _locked_collecting(signature.initiative_id)
         mailbox_take_place(signature)
         signature.confirmed_at = timezone.now()
         if signature.status == SignatureStatus.REPEATED:
@@ -216,7 +219,7 @@ def signature_confirm(*, token: str) -> Signature:
             signature.status = SignatureStatus.CONFIRMED
             signature.save(update_fields=["status", "confirmed_at"])
             tally_add(initiative_id=signature.initiative_id, method=signature.method, delta=1)
-        send_receipt(signature)  # in the outbox with the confirmation
+        send_receipt(signature, collecting.heading)  # in the outbox with the confirmation
     note_threshold(signature.initiative_id)
     return signature
 
