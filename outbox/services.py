@@ -27,6 +27,9 @@ def email_enqueue(
     """
     if not to or not kind:
         raise ValueError("an e-mail needs a kind and an address")
+    if any(character in to + subject for character in "\r\n"):
+        # A header on two lines would fail at every attempt, for ever: refuse it now, with the change.
+        raise ValueError("an address or a subject on more than one line")
     email = Email.objects.create(
         kind=kind, to=to, subject=subject, body=body, html_body=html_body, reference=reference
     )

@@ -166,3 +166,10 @@ def test_an_email_keeps_failing_is_an_error_in_the_log(smtp_server, caplog):
     assert levels == [logging.WARNING, logging.WARNING, logging.ERROR]  # the third failure in a row
     email.refresh_from_db()
     assert email.failing
+
+
+def test_a_header_on_two_lines_is_refused_with_the_change_not_failed_for_ever():
+    for to, subject in (("a@example.org\r\nBcc: b@example.org", "Temat"), ("a@example.org", "Temat\nBcc: b")):
+        with pytest.raises(ValueError):
+            email_enqueue(kind="tests/hello", to=to, subject=subject, body="Treść")
+    assert not Email.objects.exists()
