@@ -18,7 +18,6 @@ from tests.accounts.conftest import (  # noqa: F401  (fixtures)
     PASSWORD,
     clerk,
     device_code,
-    fresh_limits,
     operator,
     quick_hashes,
 )
