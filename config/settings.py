@@ -178,7 +178,8 @@ PASSWORD_RESET_RATE_PER_ACCOUNT = os.environ.get("PASSWORD_RESET_RATE_PER_ACCOUN
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # first: a locked account or address is refused before the password
+    # First: a locked account or address is refused before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
@@ -237,6 +238,13 @@ EMAIL_BACKEND = os.environ.get(
 if os.environ.get("EMAIL_FILE_PATH"):
     EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "inicjatywa@localhost")
+# The mail server the SMTP backend sends through (Django's own names and defaults: localhost:25, no login).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", default=False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL", default=False)  # TLS from the first byte, usually port 465
 # Seconds to wait on the mail server before an attempt counts as failed (and is retried later): without a
 # limit, a server that accepts the connection and then hangs would hold a worker, and its batch, for ever.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
@@ -284,7 +292,10 @@ CELERY_BEAT_SCHEDULE = {
     # Every e-mail due in the outbox: what a lost nudge left behind, and the retries after a failure.
     "send-emails": {"task": "outbox.tasks.send_emails_task", "schedule": 60},
     # Sent e-mails are deleted after OUTBOX_KEEP_SENT_DAYS.
-    "purge-sent-emails": {"task": "outbox.tasks.purge_sent_emails_task", "schedule": crontab(hour=4, minute=0)},
+    "purge-sent-emails": {
+        "task": "outbox.tasks.purge_sent_emails_task",
+        "schedule": crontab(hour=4, minute=0),
+    },
     # Collection windows end at midnight, Warsaw time: a run every 15 minutes closes them promptly.
     "expire-initiatives": {"task": "initiative.tasks.expire_initiatives_task", "schedule": 15 * 60},
     # Packets that failed or were lost with their worker are ordered again.

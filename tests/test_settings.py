@@ -58,3 +58,21 @@ def test_database_url_must_be_postgresql():
     result = manage("check", DEBUG="1", DATABASE_URL="sqlite:///var/db.sqlite3")
     assert result.returncode != 0
     assert "must point at PostgreSQL" in result.stderr
+
+
+def test_the_mail_server_comes_from_the_environment():
+    """Deployments send through their own mail server: the SMTP backend's address, login and TLS are read."""
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL)",
+        DEBUG="1",
+        EMAIL_HOST="smtp.example.org",
+        EMAIL_PORT="587",
+        EMAIL_HOST_USER="inicjatywa",
+        EMAIL_USE_TLS="1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["smtp.example.org", "587", "inicjatywa", "True", "False"]
