@@ -35,6 +35,10 @@ logger = logging.getLogger(__name__)
 
 BATCH = 20
 NUDGE_SECONDS = 1.0
+# After the broker could not be reached, this process does not ask it again for a while: each attempt
+# costs the request that makes it up to the broker's timeout (2 s), and during an outage the minute's
+# sweep, once the broker is back, sends what waits anyway.
+BROKER_BACKOFF_SECONDS = 30.0
 
 # The server answered but would not take this one message (its recipient or its data): the next message
 # may well go. Any other OSError (refused or dropped connection, timeout, a 4xx greeting) is the server's.
@@ -127,5 +131,5 @@ def outbox_nudge() -> None:
         send_emails_task.apply_async(countdown=NUDGE_SECONDS)
     except Exception:  # kombu's OperationalError and the transports' own: any failure to publish
         with _nudge_lock:
-            _next_nudge = 0.0  # the next commit asks again
+            _next_nudge = time.monotonic() + BROKER_BACKOFF_SECONDS  # not every request pays the timeout
         logger.warning("could not request an e-mail run; the periodic sweep will send", exc_info=True)
