@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from outbox.delivery import outbox_nudge
 from outbox.models import FAILING_AFTER, Email
+from personal_data.admin import OperatorReadOnlyAdmin
 
 
 class DeliveryFilter(admin.SimpleListFilter):
@@ -38,7 +39,7 @@ class DeliveryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Email)
-class EmailAdmin(admin.ModelAdmin):
+class EmailAdmin(OperatorReadOnlyAdmin, admin.ModelAdmin):
     list_display = [
         "id",
         "kind",
@@ -79,23 +80,3 @@ class EmailAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # The encrypted columns are never read here: listing them would decrypt every address on the page.
         return super().get_queryset(request).defer("to", "subject", "body", "html_body")
-
-    def has_module_permission(self, request) -> bool:
-        return self._is_operator(request)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return self._is_operator(request)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    @staticmethod
-    def _is_operator(request) -> bool:
-        user = request.user
-        return bool(user.is_active and user.is_staff)
