@@ -26,7 +26,9 @@ def initiative_reference(initiative_id: int) -> str:
     return f"initiative:{initiative_id}"
 
 
-def _send(template: str, context: dict, recipients: list[str]) -> None:
+def initiative_emails_enqueue(template: str, context: dict, recipients: list[str]) -> int:
+    """Queue the e-mail `template` (initiative/email/) once per recipient, filed under the initiative of
+    `context["initiative"]`. Returns how many were queued. The packet's notices use it too."""
     # E-mails go out in Polish: they reach council offices and residents who have not chosen a language.
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"initiative/email/{template}_subject.txt", context).strip()
@@ -39,12 +41,13 @@ def _send(template: str, context: dict, recipients: list[str]) -> None:
             body=body,
             reference=initiative_reference(context["initiative"].pk),
         )
+    return len(recipients)
 
 
 def send_committee_invitation(invitation: CommitteeInvitation) -> None:
     link = f"{settings.SITE_URL}/committee/accept/{invitation_token(invitation.pk)}/"
     context = {"initiative": invitation.initiative, "link": link, "invited_by": invitation.invited_by}
-    _send("committee_invitation", context, [invitation.email])
+    initiative_emails_enqueue("committee_invitation", context, [invitation.email])
 
 
 def send_council_chair_notice(initiative: Initiative) -> bool:
@@ -58,7 +61,7 @@ def send_council_chair_notice(initiative: Initiative) -> bool:
         )
         return False
     link = f"{settings.SITE_URL}/initiatives/{initiative.pk}/"
-    _send("council_chair_notice", {"initiative": initiative, "link": link}, [address])
+    initiative_emails_enqueue("council_chair_notice", {"initiative": initiative, "link": link}, [address])
     return True
 
 
@@ -101,8 +104,7 @@ def send_committee_notice(initiative_id: int, action: str) -> int:
         .order_by("joined_at", "pk")
         .values_list("user__email", flat=True)
     )
-    _send(template, context, recipients)
-    return len(recipients)
+    return initiative_emails_enqueue(template, context, recipients)
 
 
 def send_deadline_reminder(initiative: Initiative, *, days_left: int, recipients: list[str]) -> int:
@@ -113,5 +115,4 @@ def send_deadline_reminder(initiative: Initiative, *, days_left: int, recipients
         "days_left": days_left,
         "link": f"{settings.SITE_URL}/clerk/initiatives/{initiative.pk}/",
     }
-    _send("deadline_reminder", context, recipients)
-    return len(recipients)
+    return initiative_emails_enqueue("deadline_reminder", context, recipients)

@@ -9,36 +9,18 @@ the packet ready (initiative/packet/build.py): a mail server that fails delays t
 
 import logging
 
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.emails import site_link
-from initiative.emails import initiative_reference
+from initiative.emails import initiative_emails_enqueue
 from initiative.models import CommitteeMember, Packet
-from outbox.services import email_enqueue
 
 logger = logging.getLogger(__name__)
 
 
 def _link(name: str, *args) -> str:
     return site_link(reverse(name, args=args))
-
-
-def _enqueue(template: str, context: dict, recipients: list[str]) -> int:
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"initiative/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"initiative/email/{template}.txt", context)
-    for address in recipients:
-        email_enqueue(
-            kind=f"initiative/{template}",
-            to=address,
-            subject=subject,
-            body=body,
-            reference=initiative_reference(context["initiative"].pk),
-        )
-    return len(recipients)
 
 
 def send_packet_ready(packet: Packet) -> dict:
@@ -60,7 +42,7 @@ def send_packet_ready(packet: Packet) -> dict:
     }
     chair = False
     if unit.council_email:
-        chair = _enqueue("packet_ready_chair", context, [unit.council_email]) == 1
+        chair = initiative_emails_enqueue("packet_ready_chair", context, [unit.council_email]) == 1
     else:
         logger.warning("packet %s ready; no council e-mail recorded for %s", packet.pk, unit.teryt)
     context["chair_notified"] = chair
@@ -68,4 +50,5 @@ def send_packet_ready(packet: Packet) -> dict:
     addresses = CommitteeMember.objects.filter(initiative=initiative, left_at__isnull=True).values_list(
         "user__email", flat=True
     )
-    return {"chair": chair, "committee": _enqueue("packet_ready", context, [a for a in addresses if a])}
+    committee = initiative_emails_enqueue("packet_ready", context, [a for a in addresses if a])
+    return {"chair": chair, "committee": committee}
