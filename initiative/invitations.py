@@ -53,25 +53,29 @@ def invitation_issue(*, initiative: Initiative, email: str, actor) -> tuple[Comm
 
 
 def _check_daily_limits(initiative: Initiative, actor, *, since: datetime.datetime) -> None:
-    sent_for_initiative = CommitteeInvitation.objects.filter(initiative=initiative, sent_at__gt=since).count()
-    if sent_for_initiative >= settings.COMMITTEE_INVITATIONS_PER_INITIATIVE_PER_DAY:
-        raise TransitionRefused(
-            _(
-                "This initiative has sent %(count)d invitations in the last 24 hours, the most allowed. "
-                "Invite more people tomorrow."
-            )
-            % {"count": sent_for_initiative}
-        )
+    _refuse_at_limit(
+        CommitteeInvitation.objects.filter(initiative=initiative, sent_at__gt=since).count(),
+        settings.COMMITTEE_INVITATIONS_PER_INITIATIVE_PER_DAY,
+        _(
+            "This initiative has sent %(count)d invitations in the last 24 hours, the most allowed. "
+            "Invite more people tomorrow."
+        ),
+    )
     # One person inviting to several drafts at once: their invitations take turns too, or each would
     # count the others' as not yet sent.
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [INVITER_LOCK, actor.pk % 2**31])
-    sent_by_actor = CommitteeInvitation.objects.filter(invited_by=actor, sent_at__gt=since).count()
-    if sent_by_actor >= settings.COMMITTEE_INVITATIONS_PER_PERSON_PER_DAY:
-        raise TransitionRefused(
-            _(
-                "You have sent %(count)d invitations in the last 24 hours, the most one person may. "
-                "Invite more people tomorrow."
-            )
-            % {"count": sent_by_actor}
-        )
+    _refuse_at_limit(
+        CommitteeInvitation.objects.filter(invited_by=actor, sent_at__gt=since).count(),
+        settings.COMMITTEE_INVITATIONS_PER_PERSON_PER_DAY,
+        _(
+            "You have sent %(count)d invitations in the last 24 hours, the most one person may. "
+            "Invite more people tomorrow."
+        ),
+    )
+
+
+def _refuse_at_limit(sent: int, limit: int, message: str) -> None:
+    """Refuse once `sent` invitations reached `limit`; `message` says so with %(count)d."""
+    if sent >= limit:
+        raise TransitionRefused(message % {"count": sent})
