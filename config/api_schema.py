@@ -17,11 +17,15 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # lifecycle with 409 (initiative.errors.TransitionRefused); these operations are the ones that reach them.
 STATEFUL_PATH_MARKS = ("{initiative_id}", "/committee/", "/signatures/")
 
-DETAIL = ResolvedComponent(
-    name="ErrorDetail",
-    type=ResolvedComponent.SCHEMA,
-    object="ErrorDetail",
-    schema={
+
+def error_schema(name: str, schema: dict) -> ResolvedComponent:
+    """A named schema component of an error answer (#/components/schemas/<name>)."""
+    return ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema)
+
+
+DETAIL = error_schema(
+    "ErrorDetail",
+    {
         "type": "object",
         "description": "A refusal with one message, in the caller's language (Polish by default).",
         "properties": {"detail": {"type": "string"}},
@@ -29,11 +33,9 @@ DETAIL = ResolvedComponent(
     },
 )
 
-FIELD_ERRORS = ResolvedComponent(
-    name="FieldErrors",
-    type=ResolvedComponent.SCHEMA,
-    object="FieldErrors",
-    schema={
+FIELD_ERRORS = error_schema(
+    "FieldErrors",
+    {
         "type": "object",
         "description": (
             "Field name to a list of messages; a nested field (`fields`, `justification`, `verdicts`) maps "
