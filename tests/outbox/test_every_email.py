@@ -17,20 +17,12 @@ from django.test import Client
 
 from outbox.delivery import emails_send
 from outbox.models import Email
+from tests.signatures.conftest import supporter
 
 pytestmark = pytest.mark.django_db
 
 BASE_DIR = Path(settings.BASE_DIR)
-SUPPORTER = {
-    "first_names": "Jan",
-    "last_name": "Kowalski",
-    "address": "ul. Zwycięstwa 10/2, 44-100 Gliwice",
-    "birth_date": "1980-03-15",
-    "citizenship": "PL",
-    "email": "jan.kowalski@example.org",
-    "declaration": True,
-    "privacy_notice": True,
-}
+SUPPORTER = supporter()
 
 
 def sign_up(request):

@@ -30,6 +30,25 @@ def supporter(**changes) -> dict:
     return {name: value for name, value in data.items() if value is not None}
 
 
+def sign_page_form(**changes) -> dict:
+    """What a supporter in Gliwice types on the sign page to sign by e-mail; a value of None leaves the field
+    out, as an unticked box is."""
+    data = {
+        "first_names": "Jan",
+        "last_name": "Kowalski",
+        "address": "ul. Zwycięstwa 10/2, 44-100 Gliwice",
+        "birth_day": "15",
+        "birth_month": "3",
+        "birth_year": "1980",
+        "citizenship": "PL",
+        "email": "jan.kowalski@example.org",
+        "declaration": "on",
+        "privacy_notice": "on",
+    }
+    data.update(changes)
+    return {name: value for name, value in data.items() if value is not None}
+
+
 @pytest.fixture
 def sign_url(collecting_initiative):  # noqa: F811  (the fixture, imported above)
     return f"/api/v1/initiatives/{collecting_initiative.pk}/signatures/"

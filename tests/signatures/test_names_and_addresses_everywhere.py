@@ -22,7 +22,7 @@ from tests.pki import (  # noqa: F401  (fixtures)
     pki,
     trusted_roots,
 )
-from tests.signatures.conftest import supporter
+from tests.signatures.conftest import sign_page_form, supporter
 
 pytestmark = pytest.mark.django_db
 
@@ -131,18 +131,7 @@ def test_a_supporter_by_e_mail_through_the_api(collecting_initiative):
 
 
 def test_a_supporter_by_e_mail_on_the_sign_page(collecting_initiative):
-    data = {
-        "first_names": NAME,
-        "last_name": "Kowalski",
-        "address": "ul. Zwycięstwa 10/2, 44-100 Gliwice",
-        "birth_day": "15",
-        "birth_month": "3",
-        "birth_year": "1980",
-        "citizenship": "PL",
-        "email": "jan.kowalski@example.org",
-        "declaration": "on",
-        "privacy_notice": "on",
-    }
+    data = sign_page_form(first_names=NAME)
     response = english(Client()).post(f"/initiatives/{collecting_initiative.pk}/sign/", data)
     assert response.status_code == 200 and REASON in response.content.decode()
     assert not Signature.objects.exists()

@@ -18,6 +18,7 @@ from signatures.forms import declaration_text
 from signatures.models import Signature, SignatureStatus
 from signatures.selectors import support_count
 from tests.initiative.conftest import complete_committee
+from tests.signatures.conftest import sign_page_form
 
 POWIAT_RULES = {
     "teryt": "2413",
@@ -59,24 +60,6 @@ def sign_url(initiative) -> str:
     return f"/initiatives/{initiative.pk}/sign/"
 
 
-def form_data(**changes) -> dict:
-    """What a supporter in Gliwice types; a value of None leaves the field out, as an unticked box is."""
-    data = {
-        "first_names": "Jan",
-        "last_name": "Kowalski",
-        "address": "ul. Zwycięstwa 10/2, 44-100 Gliwice",
-        "birth_day": "15",
-        "birth_month": "3",
-        "birth_year": "1980",
-        "citizenship": "PL",
-        "email": "jan.kowalski@example.org",
-        "declaration": "on",
-        "privacy_notice": "on",
-    }
-    data.update(changes)
-    return {name: value for name, value in data.items() if value is not None}
-
-
 def field_names(html: str) -> set[str]:
     """The names of the fields of the sign form (not the language switch)."""
     form = html[html.index('<form class="sign-form"') :]
@@ -95,7 +78,7 @@ def link_token(kind: str) -> str:
 def sign_and_confirm(client, initiative, capture) -> str:
     """Sign on the page and confirm from the e-mail; returns the withdrawal token from the receipt."""
     with capture(execute=True):
-        client.post(sign_url(initiative), form_data())
+        client.post(sign_url(initiative), sign_page_form())
     token = link_token("confirm")
     with capture(execute=True):
         client.post(f"/signatures/confirm/{token}/")
@@ -169,7 +152,7 @@ def test_a_valid_entry_redirects_to_check_your_email_and_sends_the_link(
     client, collecting_initiative, django_capture_on_commit_callbacks, settings
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(sign_url(collecting_initiative), form_data())
+        response = client.post(sign_url(collecting_initiative), sign_page_form())
 
     done = f"/initiatives/{collecting_initiative.pk}/sign/done/"
     assert (response.status_code, response["Location"]) == (302, done)
@@ -186,7 +169,7 @@ def test_a_valid_entry_redirects_to_check_your_email_and_sends_the_link(
 def test_a_pesel_entry_at_powiat_level_is_recorded_as_a_polish_citizen(
     client, powiat_initiative, django_capture_on_commit_callbacks
 ):
-    data = form_data(
+    data = sign_page_form(
         pesel="440514 01458", birth_day=None, birth_month=None, birth_year=None, citizenship=None
     )
     with django_capture_on_commit_callbacks(execute=True):
@@ -202,8 +185,8 @@ def test_a_person_who_signed_before_sees_the_same_page(
     client, collecting_initiative, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        first = client.post(sign_url(collecting_initiative), form_data())
-        second = client.post(sign_url(collecting_initiative), form_data(email="inny@example.org"))
+        first = client.post(sign_url(collecting_initiative), sign_page_form())
+        second = client.post(sign_url(collecting_initiative), sign_page_form(email="inny@example.org"))
 
     assert (first.status_code, first["Location"]) == (second.status_code, second["Location"])
     assert Signature.objects.count() == 1
@@ -231,7 +214,7 @@ def test_errors_come_back_beside_the_fields_and_change_nothing(
     client, collecting_initiative, django_capture_on_commit_callbacks, change, anchor, message
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(sign_url(collecting_initiative), form_data(**change))
+        response = client.post(sign_url(collecting_initiative), sign_page_form(**change))
     html = response.content.decode()
 
     assert response.status_code == 200
@@ -247,7 +230,7 @@ def test_errors_come_back_beside_the_fields_and_change_nothing(
 
 @pytest.mark.django_db
 def test_a_page_sent_back_with_errors_never_shows_the_pesel(client, powiat_initiative):
-    data = form_data(
+    data = sign_page_form(
         pesel=ADULT_PESEL, last_name="", birth_day=None, birth_month=None, birth_year=None, citizenship=None
     )
     html = client.post(sign_url(powiat_initiative), data).content.decode()
@@ -260,7 +243,7 @@ def test_a_page_sent_back_with_errors_never_shows_the_pesel(client, powiat_initi
 
 @pytest.mark.django_db
 def test_a_field_the_rules_do_not_name_is_never_sent_on(client, collecting_initiative):
-    response = client.post(sign_url(collecting_initiative), form_data(pesel=ADULT_PESEL))
+    response = client.post(sign_url(collecting_initiative), sign_page_form(pesel=ADULT_PESEL))
     assert response.status_code == 302
     assert Signature.objects.get().pesel == ""
 
@@ -270,7 +253,7 @@ def test_an_initiative_not_collecting_gets_a_friendly_409(client, collecting_ini
     initiative_withdraw(initiative_id=collecting_initiative.pk, actor=author)
 
     page = client.get(sign_url(collecting_initiative))
-    posted = client.post(sign_url(collecting_initiative), form_data())
+    posted = client.post(sign_url(collecting_initiative), sign_page_form())
 
     assert page.status_code == posted.status_code == 409
     assert "This initiative is not collecting signatures now" in posted.content.decode()
@@ -306,7 +289,7 @@ def test_opening_the_confirmation_link_changes_nothing_and_the_button_confirms(
     client, collecting_initiative, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(sign_url(collecting_initiative), form_data())
+        client.post(sign_url(collecting_initiative), sign_page_form())
     token = link_token("confirm")
     sent = len(mail.outbox)
 
