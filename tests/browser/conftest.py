@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import threading
 
 import pytest
 
@@ -14,6 +15,24 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+
+
+def in_thread(work):
+    """Run ORM work outside Playwright's event loop (Django refuses sync ORM calls inside one)."""
+    result = {}
+
+    def run():
+        from django.db import connection
+
+        try:
+            result["value"] = work()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return result.get("value")
 
 
 @pytest.fixture(scope="session")
@@ -64,3 +83,24 @@ def page(demo_site, browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def threshold_reached_on_paper(initiative, author, clerk, seal_settings, media_root) -> bytes:
+    """Gliwice's initiative past its threshold on paper, its packets stored under `media_root`, and the clerk
+    with an authenticator; returns the authenticator's key. Done before the browser starts: Playwright's
+    event loop forbids the ORM in this thread."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from initiative.models import Initiative
+    from tests.initiative.conftest import FILED_THRESHOLD, sign_on_paper
+
+    seal_settings.STORAGES = {
+        **seal_settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": media_root},
+        },
+    }
+    Initiative.objects.filter(pk=initiative.pk).update(signature_threshold=FILED_THRESHOLD)
+    sign_on_paper(initiative, author, FILED_THRESHOLD + 1)
+    return TOTPDevice.objects.create(user=clerk, confirmed=True, name="authenticator").bin_key

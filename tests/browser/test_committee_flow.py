@@ -1,30 +1,13 @@
 """From an empty account to an initiative open for signatures, in a real browser (issue: drafting)."""
 
 import re
-import threading
 
 import pytest
 from django.core import mail
 
+from tests.browser.conftest import in_thread
+
 pytestmark = pytest.mark.browser
-
-
-def in_thread(work):
-    """Run ORM work outside Playwright's event loop (Django refuses sync ORM calls inside one)."""
-    result = {}
-
-    def run():
-        from django.db import connection
-
-        try:
-            result["value"] = work()
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    return result.get("value")
 
 
 @pytest.fixture

@@ -11,13 +11,12 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.browser.conftest import threshold_reached_on_paper
 from tests.browser.test_filing_flow import sign_in
 from tests.initiative.conftest import (  # noqa: F401  (fixtures shared with the initiative tests)
-    FILED_THRESHOLD,
     collecting_initiative,
     join_committee,
     ready_initiative,
-    sign_on_paper,
     start_initiative,
     templates,
 )
@@ -142,23 +141,13 @@ def filed_for_clerk(
     tmp_path,
 ):
     """Filed with the council (the packet built), and a clerk with an authenticator, before the browser."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from initiative.filing import initiative_submit
-    from initiative.models import Initiative
 
-    seal_settings.STORAGES = {
-        **seal_settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "media"},
-        },
-    }
-    Initiative.objects.filter(pk=collecting_initiative.pk).update(signature_threshold=FILED_THRESHOLD)
-    sign_on_paper(collecting_initiative, author, FILED_THRESHOLD + 1)
+    totp_key = threshold_reached_on_paper(
+        collecting_initiative, author, clerk_of_gliwice, seal_settings, tmp_path / "media"
+    )
     initiative_submit(initiative_id=collecting_initiative.pk, actor=author)
-    device = TOTPDevice.objects.create(user=clerk_of_gliwice, confirmed=True, name="authenticator")
-    return collecting_initiative.pk, clerk_of_gliwice.email, device.bin_key
+    return collecting_initiative.pk, clerk_of_gliwice.email, totp_key
 
 
 def test_the_clerks_pages_report_no_violations(filed_for_clerk, demo_site, browser):

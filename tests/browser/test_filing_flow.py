@@ -4,10 +4,9 @@ the committee files on its page, the clerk signs in with two factors, verifies, 
 import re
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.accounts.conftest import totp_code
-from tests.browser.test_committee_flow import in_thread
+from tests.browser.conftest import in_thread, threshold_reached_on_paper
 from tests.browser.test_council_pages import (
     assert_every_form_control_is_labelled,
     assert_text_contrast_is_at_least_aa,
@@ -18,7 +17,6 @@ from tests.initiative.conftest import (  # noqa: F401  (fixtures shared with the
     collecting_initiative,
     join_committee,
     ready_initiative,
-    sign_on_paper,
     start_initiative,
     templates,
 )
@@ -37,19 +35,10 @@ def threshold_reached(
     tmp_path,
 ):
     """Prepared before the browser starts (Playwright's loop forbids the ORM in this thread)."""
-    from initiative.models import Initiative
-
-    seal_settings.STORAGES = {
-        **seal_settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "media"},
-        },
-    }
-    Initiative.objects.filter(pk=collecting_initiative.pk).update(signature_threshold=FILED_THRESHOLD)
-    sign_on_paper(collecting_initiative, author, FILED_THRESHOLD + 1)
-    device = TOTPDevice.objects.create(user=clerk_of_gliwice, confirmed=True, name="authenticator")
-    return collecting_initiative.pk, device.bin_key
+    totp_key = threshold_reached_on_paper(
+        collecting_initiative, author, clerk_of_gliwice, seal_settings, tmp_path / "media"
+    )
+    return collecting_initiative.pk, totp_key
 
 
 def assert_accessible(page) -> None:

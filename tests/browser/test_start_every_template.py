@@ -2,34 +2,16 @@
 /initiatives/new/ with its example values, and the fields the council's data fill are never inputs."""
 
 import re
-import threading
 
 import pytest
 
 from legal_templates.catalogue import read_catalogue
 from legal_templates.fields import CHOICE, UNIT_FIELD_TYPES
+from tests.browser.conftest import in_thread
 
 pytestmark = pytest.mark.browser
 
 EMAIL, PASSWORD = "pierwsza.autorka@example.org", "dluga-fraza-do-zapamietania-42"
-
-
-def in_thread(work):
-    """Run ORM work outside Playwright's event loop (Django refuses sync ORM calls inside one)."""
-    result = {}
-
-    def run():
-        from django.db import connection
-
-        try:
-            result["value"] = work()
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    return result.get("value")
 
 
 @pytest.fixture
