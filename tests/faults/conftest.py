@@ -1,11 +1,13 @@
 """Faults a deployment survives: real processes (a Celery worker, gunicorn, a PostgreSQL server of the test's
 own, an SMTP server) stopped, killed and started again while the platform works."""
 
+import json
 import uuid
 
 import pytest
 import redis
 
+from tests.faults.processes import platform_environment
 from tests.initiative.conftest import (  # noqa: F401  (fixtures shared with the initiative tests)
     collecting_initiative,
     filed_initiative,
@@ -36,3 +38,14 @@ def private_broker(redis_broker):
     stale = list(client.scan_iter(f"{options['global_keyprefix']}*"))
     if stale:
         client.delete(*stale)
+
+
+def broker_environment(private_broker: dict, tmp_path, *, transport_options=None, **variables: str) -> dict:
+    """The environment of a worker process on this test's private broker (`transport_options` added to its
+    own), with this test's database, media and mailbox (processes.platform_environment) and `variables`."""
+    return platform_environment(
+        tmp_path,
+        CELERY_BROKER_URL=private_broker["url"],
+        TEST_BROKER_TRANSPORT_OPTIONS=json.dumps({**private_broker["options"], **(transport_options or {})}),
+        **variables,
+    )

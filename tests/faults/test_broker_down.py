@@ -7,7 +7,6 @@ promptly. When the broker is back, a real worker (a `celery worker` process) run
 sweep, as beat orders it every minute, and every confirmation e-mail goes out, once.
 """
 
-import json
 import socket
 import threading
 import time
@@ -26,7 +25,8 @@ from outbox.models import Email
 from outbox.tasks import send_emails_task
 from signatures.models import Signature, SignatureStatus
 from tests.conftest import forget_connections
-from tests.faults.processes import celery_worker, platform_environment, wait_until
+from tests.faults.conftest import broker_environment
+from tests.faults.processes import celery_worker, wait_until
 from tests.initiative.conftest import FILED_THRESHOLD, sign_on_paper
 from tests.pki import seal_settings  # noqa: F401  (fixture)
 from tests.signatures.conftest import supporter
@@ -127,11 +127,7 @@ def test_a_broker_out_of_reach_loses_no_signature_and_no_email(
     # The broker is back: a worker runs the periodic sweep, which beat orders every minute.
     worker = celery_worker(
         "worker-a",
-        environment=platform_environment(
-            tmp_path,
-            CELERY_BROKER_URL=private_broker["url"],
-            TEST_BROKER_TRANSPORT_OPTIONS=json.dumps(private_broker["options"]),
-        ),
+        environment=broker_environment(private_broker, tmp_path),
         log_dir=tmp_path,
     )
     try:
@@ -192,10 +188,9 @@ def test_filing_with_the_broker_out_of_reach_answers_and_the_sweep_builds_the_pa
     # The broker is back. The hourly sweep orders every packet still building after STALE_AFTER.
     worker = celery_worker(
         "worker-a",
-        environment=platform_environment(
+        environment=broker_environment(
+            private_broker,
             tmp_path,
-            CELERY_BROKER_URL=private_broker["url"],
-            TEST_BROKER_TRANSPORT_OPTIONS=json.dumps(private_broker["options"]),
             SEAL_P12_FILE=seal_settings.SEAL_P12_FILE,
             SEAL_P12_PASSWORD=seal_settings.SEAL_P12_PASSWORD,
         ),

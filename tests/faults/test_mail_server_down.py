@@ -6,15 +6,14 @@ connection with 421 (busy, or shutting down), then accepts. Between the two, the
 moved on to the retry time, as the minute's sweep would find it.
 """
 
-import json
-
 import pytest
 from django.utils import timezone
 
 from outbox import delivery
 from outbox.models import Email
 from outbox.tasks import send_emails_task
-from tests.faults.processes import celery_worker, platform_environment, wait_until
+from tests.faults.conftest import broker_environment
+from tests.faults.processes import celery_worker, wait_until
 from tests.signatures.conftest import supporter
 from tests.smtp_server import smtp_server  # noqa: F401  (fixture)
 
@@ -38,10 +37,9 @@ def test_a_mail_server_that_refuses_loses_no_email(
     already = len(smtp_server.received)
     worker = celery_worker(
         "worker-a",
-        environment=platform_environment(
+        environment=broker_environment(
+            private_broker,
             tmp_path,
-            CELERY_BROKER_URL=private_broker["url"],
-            TEST_BROKER_TRANSPORT_OPTIONS=json.dumps(private_broker["options"]),
             EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
             EMAIL_TIMEOUT="5",
             TEST_SMTP_PORT=str(smtp_server.port),

@@ -31,7 +31,8 @@ from initiative.filing import initiative_submit
 from initiative.models import Initiative, Packet, PacketStatus
 from initiative.packet.storage import packet_file_read
 from municipalities.models import Unit
-from tests.faults.processes import celery_worker, platform_environment, wait_until
+from tests.faults.conftest import broker_environment
+from tests.faults.processes import celery_worker, wait_until
 from tests.initiative.conftest import FILED_THRESHOLD, sign_on_paper
 from tests.pki import seal_settings  # noqa: F401  (fixture)
 
@@ -96,13 +97,12 @@ def held_tsa(seal_pki):
 @pytest.fixture
 def worker_environment(seal_settings, held_tsa, private_broker, tmp_path):
     """What the workers run with: this test's database, media, seal, timestamp authority and mailbox."""
-    import json
 
     def environment(**transport_options) -> dict[str, str]:
-        return platform_environment(
+        return broker_environment(
+            private_broker,
             tmp_path,
-            CELERY_BROKER_URL=private_broker["url"],
-            TEST_BROKER_TRANSPORT_OPTIONS=json.dumps({**private_broker["options"], **transport_options}),
+            transport_options=transport_options,
             SEAL_P12_FILE=seal_settings.SEAL_P12_FILE,
             SEAL_P12_PASSWORD=seal_settings.SEAL_P12_PASSWORD,
             SEAL_TRUST_ROOTS=seal_settings.SEAL_TRUST_ROOTS,
@@ -119,6 +119,15 @@ def file_initiative(initiative, author) -> Packet:
     sign_on_paper(initiative, author, FILED_THRESHOLD + 1)
     initiative_submit(initiative_id=initiative.pk, actor=author)
     return Packet.objects.get(initiative=initiative)
+
+
+def build_held_at_the_seal(initiative, author, held_tsa) -> Packet:
+    """File the initiative (a worker must be running) and wait for its build to be held mid-way, at the
+    seal's timestamp, with the packet's row locked."""
+    packet = file_initiative(initiative, author)
+    wait_until(held_tsa.asked.is_set, timeout=30, what="the build reaching its seal")
+    assert row_locked(packet.pk)
+    return packet
 
 
 def row_locked(packet_id: int) -> bool:
@@ -163,9 +172,8 @@ def test_a_pool_process_killed_mid_build_leaves_one_packet_after_the_retry(
 ):
     worker = celery_worker("worker-a", environment=worker_environment(), log_dir=tmp_path)
     try:
-        packet = file_initiative(collecting_initiative, author)
-        wait_until(held_tsa.asked.is_set, timeout=30, what="the build reaching its seal")
-        assert row_locked(packet.pk) and not ready(packet.pk)
+        packet = build_held_at_the_seal(collecting_initiative, author, held_tsa)
+        assert not ready(packet.pk)
         (pool_process,) = psutil.Process(worker.pid).children()
         os.kill(pool_process.pid, signal.SIGKILL)
         killed_at = time.monotonic()
@@ -188,9 +196,7 @@ def test_a_whole_worker_killed_mid_build_leaves_one_packet_when_another_takes_it
 ):
     first = celery_worker("worker-a", environment=worker_environment(), log_dir=tmp_path)
     try:
-        packet = file_initiative(collecting_initiative, author)
-        wait_until(held_tsa.asked.is_set, timeout=30, what="the build reaching its seal")
-        assert row_locked(packet.pk)
+        packet = build_held_at_the_seal(collecting_initiative, author, held_tsa)
     finally:
         first.kill()  # the worker and its pool process, mid-build
     killed_at = time.monotonic()
