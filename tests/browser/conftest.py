@@ -6,6 +6,17 @@ import threading
 
 import pytest
 
+from tests.initiative.conftest import (  # noqa: F401  (fixtures shared with the initiative tests)
+    FILED_THRESHOLD,
+    collecting_initiative,
+    join_committee,
+    ready_initiative,
+    sign_on_paper,
+    start_initiative,
+    templates,
+)
+from tests.pki import pki_server, seal_pki, seal_settings  # noqa: F401  (fixtures)
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -85,22 +96,30 @@ def page(demo_site, browser):
     context.close()
 
 
-def threshold_reached_on_paper(initiative, author, clerk, seal_settings, media_root) -> bytes:
-    """Gliwice's initiative past its threshold on paper, its packets stored under `media_root`, and the clerk
-    with an authenticator; returns the authenticator's key. Done before the browser starts: Playwright's
-    event loop forbids the ORM in this thread."""
+@pytest.fixture
+def threshold_reached(
+    transactional_db,
+    collecting_initiative,  # noqa: F811  (the fixture imported above)
+    author,
+    clerk_of_gliwice,
+    seal_settings,  # noqa: F811
+    tmp_path,
+):
+    """Gliwice's initiative past its threshold on paper, its packets stored under tmp_path, and the clerk with
+    an authenticator: (the initiative's id, the authenticator's key). Prepared before the browser starts
+    (Playwright's event loop forbids the ORM in this thread)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from initiative.models import Initiative
-    from tests.initiative.conftest import FILED_THRESHOLD, sign_on_paper
 
     seal_settings.STORAGES = {
         **seal_settings.STORAGES,
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": media_root},
+            "OPTIONS": {"location": tmp_path / "media"},
         },
     }
-    Initiative.objects.filter(pk=initiative.pk).update(signature_threshold=FILED_THRESHOLD)
-    sign_on_paper(initiative, author, FILED_THRESHOLD + 1)
-    return TOTPDevice.objects.create(user=clerk, confirmed=True, name="authenticator").bin_key
+    Initiative.objects.filter(pk=collecting_initiative.pk).update(signature_threshold=FILED_THRESHOLD)
+    sign_on_paper(collecting_initiative, author, FILED_THRESHOLD + 1)
+    device = TOTPDevice.objects.create(user=clerk_of_gliwice, confirmed=True, name="authenticator")
+    return collecting_initiative.pk, device.bin_key

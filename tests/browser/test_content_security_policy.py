@@ -11,16 +11,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.browser.conftest import threshold_reached_on_paper
 from tests.browser.test_filing_flow import sign_in
-from tests.initiative.conftest import (  # noqa: F401  (fixtures shared with the initiative tests)
-    collecting_initiative,
-    join_committee,
-    ready_initiative,
-    start_initiative,
-    templates,
-)
-from tests.pki import pki_server, seal_pki, seal_settings  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -74,7 +65,7 @@ def session_of(user) -> str:
 
 
 @pytest.fixture
-def committee_session(transactional_db, collecting_initiative, author) -> tuple[int, str]:  # noqa: F811
+def committee_session(transactional_db, collecting_initiative, author) -> tuple[int, str]:
     return collecting_initiative.pk, session_of(author)
 
 
@@ -132,22 +123,13 @@ def test_public_and_committee_pages_report_no_violations(committee_session, demo
 
 
 @pytest.fixture
-def filed_for_clerk(
-    transactional_db,
-    collecting_initiative,  # noqa: F811
-    author,
-    clerk_of_gliwice,
-    seal_settings,  # noqa: F811
-    tmp_path,
-):
+def filed_for_clerk(threshold_reached, author, clerk_of_gliwice):
     """Filed with the council (the packet built), and a clerk with an authenticator, before the browser."""
     from initiative.filing import initiative_submit
 
-    totp_key = threshold_reached_on_paper(
-        collecting_initiative, author, clerk_of_gliwice, seal_settings, tmp_path / "media"
-    )
-    initiative_submit(initiative_id=collecting_initiative.pk, actor=author)
-    return collecting_initiative.pk, clerk_of_gliwice.email, totp_key
+    initiative_id, totp_key = threshold_reached
+    initiative_submit(initiative_id=initiative_id, actor=author)
+    return initiative_id, clerk_of_gliwice.email, totp_key
 
 
 def test_the_clerks_pages_report_no_violations(filed_for_clerk, demo_site, browser):

@@ -6,39 +6,15 @@ import re
 import pytest
 
 from tests.accounts.conftest import totp_code
-from tests.browser.conftest import in_thread, threshold_reached_on_paper
+from tests.browser.conftest import in_thread
 from tests.browser.test_council_pages import (
     assert_every_form_control_is_labelled,
     assert_text_contrast_is_at_least_aa,
 )
 from tests.conftest import PASSWORD
-from tests.initiative.conftest import (  # noqa: F401  (fixtures shared with the initiative tests)
-    FILED_THRESHOLD,
-    collecting_initiative,
-    join_committee,
-    ready_initiative,
-    start_initiative,
-    templates,
-)
-from tests.pki import pki_server, seal_pki, seal_settings  # noqa: F401  (fixtures)
+from tests.initiative.conftest import FILED_THRESHOLD
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def threshold_reached(
-    transactional_db,
-    collecting_initiative,  # noqa: F811  (the fixture imported above)
-    author,
-    clerk_of_gliwice,
-    seal_settings,  # noqa: F811
-    tmp_path,
-):
-    """Prepared before the browser starts (Playwright's loop forbids the ORM in this thread)."""
-    totp_key = threshold_reached_on_paper(
-        collecting_initiative, author, clerk_of_gliwice, seal_settings, tmp_path / "media"
-    )
-    return collecting_initiative.pk, totp_key
 
 
 def assert_accessible(page) -> None:
