@@ -19,9 +19,21 @@ from initiative.lifecycle import Status
 from initiative.models import CommitteeMember, Initiative, StatusChange, collection_end
 from signatures.models import Signature
 from signatures.verification import verdicts_set
+from tests.clock import frozen_at
 from tests.initiative.conftest import FILED_THRESHOLD
 
 pytestmark = pytest.mark.django_db
+
+# Every test here files and decides on 30 November 2026, at noon in Warsaw: the term then ends on
+# 28 February 2027, the month's last day (no 30 February).
+TODAY = datetime.date(2026, 11, 30)
+DEADLINE = datetime.date(2027, 2, 28)
+
+
+@pytest.fixture(autouse=True)
+def filing_day():
+    with frozen_at(2026, 11, 30, 12):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -146,9 +158,7 @@ def test_accept_is_refused_while_valid_signatures_are_below_the_threshold(
     mark(under_verification, clerk_of_gliwice, valid=FILED_THRESHOLD - 1, invalid=2)
     refused = pytest.raises(TransitionRefused, match="found valid: 4 of the 5")
     with django_capture_on_commit_callbacks(execute=True), refused:
-        initiative_accept(
-            initiative_id=under_verification.pk, clerk=clerk_of_gliwice, session_date=timezone.localdate()
-        )
+        initiative_accept(initiative_id=under_verification.pk, clerk=clerk_of_gliwice, session_date=TODAY)
     under_verification.refresh_from_db()
     assert under_verification.status == Status.UNDER_VERIFICATION and under_verification.session_date is None
     assert mail.outbox == []
@@ -156,15 +166,13 @@ def test_accept_is_refused_while_valid_signatures_are_below_the_threshold(
 
 def test_accept_before_verification_is_refused_for_the_state(filed_initiative, clerk_of_gliwice):
     with pytest.raises(TransitionRefused, match="filed with the council; it cannot be accepted"):
-        initiative_accept(
-            initiative_id=filed_initiative.pk, clerk=clerk_of_gliwice, session_date=timezone.localdate()
-        )
+        initiative_accept(initiative_id=filed_initiative.pk, clerk=clerk_of_gliwice, session_date=TODAY)
 
 
 def test_accept_stores_the_session_date_and_tells_the_committee(
     verified, clerk_of_gliwice, django_capture_on_commit_callbacks
 ):
-    session = timezone.localdate() + datetime.timedelta(days=20)
+    session = datetime.date(2026, 12, 20)
     with django_capture_on_commit_callbacks(execute=True):
         _initiative, warnings = initiative_accept(
             initiative_id=verified.pk, clerk=clerk_of_gliwice, session_date=session
@@ -180,9 +188,11 @@ def test_accept_stores_the_session_date_and_tells_the_committee(
 @pytest.mark.parametrize("days", [0, 1])
 def test_the_session_may_fall_on_the_filing_day_or_the_last_day_of_the_term(verified, clerk_of_gliwice, days):
     verified.refresh_from_db()
-    session = (
-        timezone.localtime(verified.submitted_at).date() if days == 0 else verified.consideration_deadline
+    assert (timezone.localtime(verified.submitted_at).date(), verified.consideration_deadline) == (
+        TODAY,
+        DEADLINE,
     )
+    session = TODAY if days == 0 else DEADLINE
     initiative, _warnings = initiative_accept(
         initiative_id=verified.pk, clerk=clerk_of_gliwice, session_date=session
     )
@@ -202,7 +212,7 @@ def test_a_session_after_the_three_months_is_refused(verified, clerk_of_gliwice)
 
 def test_a_session_before_the_filing_is_refused(verified, clerk_of_gliwice):
     verified.refresh_from_db()
-    early = timezone.localtime(verified.submitted_at).date() - datetime.timedelta(days=1)
+    early = datetime.date(2026, 11, 29)  # the day before the filing
     with pytest.raises(InvalidInput) as refusal:
         initiative_accept(initiative_id=verified.pk, clerk=clerk_of_gliwice, session_date=early)
     assert "before the day of filing" in refusal.value.errors["session_date"][0]
@@ -210,23 +220,21 @@ def test_a_session_before_the_filing_is_refused(verified, clerk_of_gliwice):
 
 
 def test_accept_warns_when_the_deadline_is_two_weeks_away_or_less(verified, clerk_of_gliwice):
-    today = timezone.localdate()
     Initiative.objects.filter(pk=verified.pk).update(
-        consideration_deadline=today + datetime.timedelta(days=10)
+        consideration_deadline=TODAY + datetime.timedelta(days=10)
     )
     _initiative, warnings = initiative_accept(
-        initiative_id=verified.pk, clerk=clerk_of_gliwice, session_date=today
+        initiative_id=verified.pk, clerk=clerk_of_gliwice, session_date=TODAY
     )
     assert len(warnings) == 1 and "10 days left" in warnings[0]
 
 
 def test_no_warning_at_fifteen_days(verified, clerk_of_gliwice):
-    today = timezone.localdate()
     Initiative.objects.filter(pk=verified.pk).update(
-        consideration_deadline=today + datetime.timedelta(days=15)
+        consideration_deadline=TODAY + datetime.timedelta(days=15)
     )
     _initiative, warnings = initiative_accept(
-        initiative_id=verified.pk, clerk=clerk_of_gliwice, session_date=today
+        initiative_id=verified.pk, clerk=clerk_of_gliwice, session_date=TODAY
     )
     assert warnings == []
 
@@ -257,7 +265,8 @@ def test_supplement_reopens_collection_for_the_rules_days_and_stops_the_clock(
     assert initiative.consideration_deadline is None
     change = StatusChange.objects.filter(initiative=initiative).last()
     assert (change.action, change.reason) == ("request_supplement", "Za mało ważnych podpisów.")
-    last_day = timezone.localtime(initiative.collection_ends_at).date() - datetime.timedelta(days=1)
+    last_day = datetime.date(2026, 12, 6)  # seven days counting 30 November, the day of the request
+    assert timezone.localtime(initiative.collection_ends_at).date() == last_day + datetime.timedelta(days=1)
     body = mail.outbox[0].body
     assert polish_date(last_day) in body and "Za mało ważnych podpisów." in body
     assert len(mail.outbox) == len(committee_addresses(initiative))
@@ -340,7 +349,7 @@ def test_reject_records_the_reasons_on_the_timeline_and_in_the_notice(
 
 
 def test_reject_after_acceptance_is_refused(verified, clerk_of_gliwice):
-    initiative_accept(initiative_id=verified.pk, clerk=clerk_of_gliwice, session_date=timezone.localdate())
+    initiative_accept(initiative_id=verified.pk, clerk=clerk_of_gliwice, session_date=TODAY)
     with pytest.raises(TransitionRefused):
         initiative_reject(initiative_id=verified.pk, clerk=clerk_of_gliwice, reasons="Za późno.")
 
@@ -351,7 +360,7 @@ def test_reject_after_acceptance_is_refused(verified, clerk_of_gliwice):
 @pytest.fixture
 def accepted(verified, clerk_of_gliwice):
     initiative, _warnings = initiative_accept(
-        initiative_id=verified.pk, clerk=clerk_of_gliwice, session_date=timezone.localdate()
+        initiative_id=verified.pk, clerk=clerk_of_gliwice, session_date=TODAY
     )
     return initiative
 

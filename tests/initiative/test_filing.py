@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
 from initiative.errors import NotVisible, TransitionRefused
 from initiative.filing import add_months, consideration_deadline, initiative_submit
@@ -11,7 +11,15 @@ from initiative.lifecycle import Status
 from initiative.models import Initiative, Packet
 from signatures.models import Signature
 from signatures.paper import paper_row_enter
+from tests.clock import frozen_at
 from tests.initiative.conftest import FILED_THRESHOLD, paper_supporter, sign_on_paper
+
+
+@pytest.fixture
+def on_the_last_of_november():
+    """Filed on 30 November: three months on there is no 30 February."""
+    with frozen_at(2026, 11, 30, 12):
+        yield
 
 
 @pytest.mark.parametrize(
@@ -45,11 +53,11 @@ def test_submit_below_the_threshold_is_refused_and_changes_nothing(collecting_in
 
 
 def test_submit_files_freezes_and_orders_one_packet(
-    filed_initiative, author, django_capture_on_commit_callbacks
+    on_the_last_of_november, filed_initiative, author, django_capture_on_commit_callbacks
 ):
     filed_initiative.refresh_from_db()
     assert filed_initiative.status == Status.SUBMITTED
-    assert filed_initiative.consideration_deadline == add_months(timezone.localdate(), 3)
+    assert filed_initiative.consideration_deadline == datetime.date(2027, 2, 28)
     assert list(Packet.objects.filter(initiative=filed_initiative).values_list("version", "status")) == [
         (1, "building")
     ]

@@ -15,8 +15,19 @@ from initiative.filing import consideration_deadline
 from initiative.lifecycle import Status
 from initiative.models import DeadlineReminder, Initiative
 from initiative.reminders import deadline_reminders_send
+from tests.clock import frozen_at
 
 DAY = datetime.timedelta(days=1)
+# Filed on 30 November 2026: the term ends on 28 February 2027 (no 30 February), so the reminders fall
+# on 14 and 25 February, counted back across a month's end.
+FILED_ON = (2026, 11, 30, 12)
+DEADLINE = datetime.date(2027, 2, 28)
+
+
+@pytest.fixture(autouse=True)
+def filing_day():
+    with frozen_at(*FILED_ON):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +37,9 @@ def quick_hashes(settings):
 
 @pytest.fixture
 def deadline(filed_initiative) -> datetime.date:
-    return Initiative.objects.get(pk=filed_initiative.pk).consideration_deadline
+    stored = Initiative.objects.get(pk=filed_initiative.pk).consideration_deadline
+    assert stored == DEADLINE
+    return stored
 
 
 @pytest.fixture
@@ -147,6 +160,7 @@ def test_overlapping_runs_send_each_reminder_once(collecting_initiative, clerk_o
     # once here, where every commit is real.
     now = timezone.now()
     deadline = consideration_deadline(now)
+    assert deadline == DEADLINE
     Initiative.objects.filter(pk=collecting_initiative.pk).update(
         status=Status.SUBMITTED, submitted_at=now, consideration_deadline=deadline
     )
