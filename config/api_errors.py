@@ -1,4 +1,5 @@
-"""One place that maps refusals of the use cases to HTTP (CONTRACT.md: 400 field map, 404, 409 detail)."""
+"""One place that maps refusals of the use cases to HTTP (docs/contract.md §Errors: 400 field map, 404, 409
+detail)."""
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _

@@ -1,4 +1,5 @@
-"""The API's error answers, described once for every operation of the OpenAPI schema (CONTRACT.md "REST API").
+"""The API's error answers, described once for every operation of the OpenAPI schema
+(docs/contract.md §Errors).
 
 config/api_errors.py maps every refusal to HTTP in one place; this module says the same in the schema, from
 what each view is: what it authenticates with, what it checks, whether it takes input, whether it changes

@@ -7,7 +7,7 @@ address for each request. DRF's throttles (RateLimit below), django-axes (AXES_C
 pages' limits all ask `client_address`.
 
 Counters live in the default cache, which is shared by every process (config/settings.py, CACHES), and
-RATE_LIMITS=off turns every limit off (CONTRACT.md).
+RATE_LIMITS=off turns every limit off (docs/contract.md §Settings).
 
 DRF's throttle reads a counter's history, decides and writes it back: two requests at the same moment both
 read the old history, and a burst of 30 calls at once got 18 through a limit of 10. Checks of one counter

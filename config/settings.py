@@ -1,6 +1,7 @@
 """One settings file for every environment: everything that differs between them comes from variables.
 
-The names of the variables are part of the fixed interface (CONTRACT.md); docs/configuration.md lists them.
+The names of the variables are part of the fixed interface (docs/contract.md §Settings); docs/configuration.md
+lists them.
 """
 
 import base64
@@ -326,7 +327,8 @@ if not FIELD_ENCRYPTION_KEYS:
     ]
 # Days supporters' personal data are kept after the council's outcome (or the initiative's withdrawal,
 # rejection or expiry, or the supporter's own withdrawal); then they are deleted, leaving counts and keyed
-# hashes (DESIGN.md §7). The privacy notice shown to supporters quotes this figure (docs/privacy.md).
+# hashes (docs/law.md §Personal data). The privacy notice shown to supporters quotes this figure
+# (docs/privacy.md).
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "90"))
 # Days the platform keeps a packet's file after the initiative ends, unless the council sets its own
 # (Unit.packet_retention_days); the checksums stay.

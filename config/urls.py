@@ -8,8 +8,9 @@ from config import api_docs
 from config.health import health
 from municipalities.views import home
 
-# Operators see everyone's data in the admin: it asks for the second factor too (DESIGN.md §6-7), and its
-# sign-in counts towards the lockout after wrong passwords one attempt at a time, as our own pages do.
+# Operators see everyone's data in the admin: it asks for the second factor too
+# (docs/law.md §The council office, §Personal data), and its sign-in counts towards the lockout after wrong
+# passwords one attempt at a time, as our own pages do.
 admin.site.__class__ = OTPAdminSite
 admin.site.login = attempts_in_turn_view(admin.site.login)
 

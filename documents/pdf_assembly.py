@@ -1,10 +1,10 @@
 """The one module that talks to pikepdf: put rendered PDFs together, attach files, count pages.
 
-The packet (DESIGN.md §5) is rendered by Typst in parts (one Typst render of a few thousand rows at a time
-keeps memory flat) and assembled here into one PDF/A-3b file: the pages of every part in order, under the
-first part's catalog, so its XMP metadata, output intent and document information, which make the PDF/A
-identification, carry over. Files that belong with the packet (paper sheets' scans, e-signature evidence,
-the integrity appendix as JSON) are embedded as PDF/A-3 associated files (ISO 19005-3 §6.8): listed in the
+The packet (docs/law.md §The packet) is rendered by Typst in parts (one Typst render of a few thousand rows at
+a time keeps memory flat) and assembled here into one PDF/A-3b file: the pages of every part in order, under
+the first part's catalog, so its XMP metadata, output intent and document information, which make the PDF/A
+identification, carry over. Files that belong with the packet (paper sheets' scans, e-signature evidence, the
+integrity appendix as JSON) are embedded as PDF/A-3 associated files (ISO 19005-3 §6.8): listed in the
 catalog's /AF and in the /EmbeddedFiles name tree, each with its relationship, MIME type, size and date.
 
 Only the platform's own files come here (Typst's output, the parts of a packet). An uploaded file never

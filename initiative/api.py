@@ -1,4 +1,5 @@
-"""The initiative API for committees and the public (CONTRACT.md, "Initiatives"): one view per operation."""
+"""The initiative API for committees and the public (docs/contract.md §Initiatives): one view per
+operation."""
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer

@@ -1,4 +1,4 @@
-"""The clerk's API (CONTRACT.md, "Clerks"): their councils' initiatives and the council's decisions.
+"""The clerk's API (docs/contract.md §Clerks): their councils' initiatives and the council's decisions.
 
 Every view reads through `initiative.clerk_access` (via initiative.clerk_inbox): another council's
 initiative, or any initiative for a person who is not its council's clerk, is 404. Anonymous calls get 401;

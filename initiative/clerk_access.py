@@ -1,4 +1,4 @@
-"""Which initiatives a clerk may see: those filed with a council they serve (DESIGN.md §6).
+"""Which initiatives a clerk may see: those filed with a council they serve (docs/law.md §The council office).
 
 Every clerk page and endpoint goes through here, so "clerks of other councils see nothing" has one home:
 anything else is NotVisible (404), never 403, so nobody learns that an initiative exists elsewhere.

@@ -1,4 +1,5 @@
-"""The council's decisions on a filed initiative, taken by its clerks (DESIGN.md §3, §6).
+"""The council's decisions on a filed initiative, taken by its clerks (docs/architecture.md §Lifecycle;
+docs/law.md §The council office).
 
 Each decision runs in one transaction on the initiative locked FOR UPDATE through `initiative_for_clerk`,
 so two clerks deciding at once queue up and the second sees the state the first left; it checks its

@@ -1,5 +1,5 @@
-"""Filing with the council (DESIGN.md §3, §5): the committee's `submit`, and the automatic filing that ends
-a supplement period.
+"""Filing with the council (docs/law.md §Opening and filing, §The packet): the committee's `submit`, and the
+automatic filing that ends a supplement period.
 
 Filing locks the initiative FOR UPDATE. Signers hold it FOR SHARE while they sign (signatures.services), so
 filing waits for every signature under way and the count it checks is the count it freezes: from here the

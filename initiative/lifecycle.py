@@ -1,4 +1,4 @@
-"""The states of an initiative and the table of transitions between them (DESIGN.md §3).
+"""The states of an initiative and the table of transitions between them (docs/architecture.md §Lifecycle).
 
 The table is the one place that says which action may start from which state; the model's transition
 method checks it, and the services add the guards that look at other rows (the committee, the count).

@@ -31,7 +31,8 @@ class Initiative(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    # Frozen when collection opens, so that the clerk sees which figures and rules applied (DESIGN.md §2).
+    # Frozen when collection opens, so that the clerk sees which figures and rules applied
+    # (docs/law.md §Thresholds).
     signature_threshold = models.PositiveIntegerField(_("signature threshold"), null=True, blank=True)
     population_used = models.PositiveIntegerField(null=True, blank=True)
     population_as_of_used = models.DateField(null=True, blank=True)
@@ -48,11 +49,13 @@ class Initiative(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     expired_at = models.DateTimeField(null=True, blank=True)
 
-    # The council's side (DESIGN.md §6). One supplement period at most: set when the clerk asks for it.
+    # The council's side (docs/law.md §The council office). One supplement period at most: set when the clerk
+    # asks for it.
     supplement_requested_at = models.DateTimeField(null=True, blank=True)
     session_date = models.DateField(_("session date"), null=True, blank=True)
     outcome_resolution_number = models.CharField(_("resolution number"), max_length=100, blank=True)
-    # When the initiative reached a final state; personal data are deleted a set time after (DESIGN.md §7).
+    # When the initiative reached a final state; personal data are deleted a set time after
+    # (docs/law.md §Personal data).
     finished_at = models.DateTimeField(null=True, blank=True)
     personal_data_deleted_at = models.DateTimeField(null=True, blank=True)
 
@@ -137,7 +140,7 @@ def packet_path(instance: "Packet", filename: str) -> str:
 
 
 class Packet(models.Model):
-    """One version of the sealed PDF filed with the council (DESIGN.md §5).
+    """One version of the sealed PDF filed with the council (docs/law.md §The packet).
 
     Filing creates version 1; a supplement period ends in version 2. The row exists from the moment of
     filing, so a task that runs twice finds it and builds one file. Checksums outlive the file, which
@@ -213,7 +216,8 @@ class CommitteeMember(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="committee_seats"
     )
     role = models.CharField(_("role"), max_length=16, choices=Role, default=Role.MEMBER)
-    # Personal data of the declaration, encrypted at rest (DESIGN.md §7); empty until the member declares.
+    # Personal data of the declaration, encrypted at rest (docs/law.md §Personal data); empty until the member
+    # declares.
     full_name = EncryptedTextField(_("full name"), blank=True)
     address = EncryptedTextField(_("address"), blank=True)
     declared_at = models.DateTimeField(null=True, blank=True)

@@ -1,4 +1,5 @@
-"""Deletion after the retention periods: the work of the daily `delete_personal_data_task` (DESIGN.md §7).
+"""Deletion after the retention periods: the work of the daily `delete_personal_data_task`
+(docs/law.md §Personal data).
 
 Three kinds of deletion, each logged in personal_data.DeletionLog with counts only:
 

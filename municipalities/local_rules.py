@@ -49,7 +49,8 @@ class RulesInForce:
         return method in self.signature_methods
 
     def as_contract_object(self) -> dict:
-        """The local-rules object of CONTRACT.md, with the version (None for the defaults)."""
+        """The local-rules object of docs/contract.md §Local rules, with the version (None for the
+        defaults)."""
         data = dataclasses.asdict(self)
         data["signature_methods"] = list(self.signature_methods)
         data["adopted_on"] = self.adopted_on.isoformat() if self.adopted_on else None

@@ -7,7 +7,8 @@ from municipalities.models import IdentifierRule, RepresentativeRule, SignatureM
 
 
 class LocalRulesInputSerializer(serializers.Serializer):
-    """The shape of one local-rules object (CONTRACT.md); ranges are the model's constraints."""
+    """The shape of one local-rules object (docs/contract.md §Local rules); ranges are the model's
+    constraints."""
 
     teryt = serializers.RegexField(r"^(?:[0-9]{2}|[0-9]{4}|[0-9]{7})$")
     resolution = serializers.CharField(max_length=100)

@@ -1,4 +1,5 @@
-"""Recording who looked at personal data (DESIGN.md §7: every read of personal data by a person is logged)."""
+"""Recording who looked at personal data (docs/law.md §Personal data: every read of personal data by a person
+is logged)."""
 
 from personal_data.models import PersonalDataAccess
 

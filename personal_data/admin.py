@@ -1,4 +1,5 @@
-"""The logs of personal data in the admin, for operators to read (DESIGN.md §7, docs/privacy.md).
+"""The logs of personal data in the admin, for operators to read (docs/law.md §Personal data,
+docs/privacy.md).
 
 Read-only for everybody, superusers included: a log that can be edited proves nothing, so nobody adds,
 changes or deletes a row here. Operators (staff) read both logs without a separate permission: reading

@@ -1,4 +1,4 @@
-"""The logs of personal data (DESIGN.md §7): who read whose data, and what was deleted when.
+"""The logs of personal data (docs/law.md §Personal data): who read whose data, and what was deleted when.
 
 Neither log holds personal data itself: an access row names the reader, the initiative and what was shown
 (how many records, which filter), a deletion row the counts. Both are read by operators in the admin.

@@ -1,4 +1,5 @@
-"""Supporters' API (CONTRACT.md "Signatures"): sign by e-mail, confirm, withdraw; paper rows by committees."""
+"""Supporters' API (docs/contract.md §Signatures): sign by e-mail, confirm, withdraw; paper rows by
+committees."""
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status

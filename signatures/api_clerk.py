@@ -1,9 +1,9 @@
-"""The clerk's API for the support list (CONTRACT.md "Clerks"): list, verdicts, CSV out and in.
+"""The clerk's API for the support list (docs/contract.md §Clerks): list, verdicts, CSV out and in.
 
 Every endpoint asks for a verified sign-in (a token got with a TOTP code, or a session that gave one) and
 goes through initiative_for_clerk: clerks of other councils, committee members and everyone else get 404.
-Each read of supporters' data is recorded in the access log (DESIGN.md §7), with the page and the filters
-as its detail, never the data.
+Each read of supporters' data is recorded in the access log (docs/law.md §Personal data), with the page and
+the filters as its detail, never the data.
 """
 
 from django.http import StreamingHttpResponse

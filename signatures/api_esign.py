@@ -1,4 +1,5 @@
-"""E-signature API (CONTRACT.md "Signatures"): the statement to sign, and the signed statement's upload."""
+"""E-signature API (docs/contract.md §Signatures): the statement to sign, and the signed statement's
+upload."""
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _

@@ -1,4 +1,4 @@
-"""Checks of a supporter's data, one home for each rule (DESIGN.md §2 "Who may sign", §4).
+"""Checks of a supporter's data, one home for each rule (docs/law.md §Who may sign, §Forms of support).
 
 The platform checks what it can: identifier checksum and encoded birth date (python-stdnum), age 18 or more
 on the day of signing, citizenship allowed for the level, declaration and privacy notice, sane text (names

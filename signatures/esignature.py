@@ -1,4 +1,5 @@
-"""Support by qualified electronic signature or podpis osobisty (DESIGN.md §4): the statement and its upload.
+"""Support by qualified electronic signature or podpis osobisty (docs/law.md §Forms of support): the statement
+and its upload.
 
 1. The supporter asks for a statement (their data in a POST body, never a URL). The platform checks the data
    as for any signature and renders a one-page PDF/A whose keywords carry a token: the statement's data
@@ -122,8 +123,8 @@ def trust_roots() -> bytes:
 def statement_payload(initiative: Initiative, data: dict) -> dict:
     """Check a statement request and return the statement's data; InvalidInput (400) field by field.
 
-    `data` is the JSON of a signature (CONTRACT.md) plus "pesel". An e-mail address, if sent, is ignored:
-    an e-signature needs none, and it is neither printed nor kept.
+    `data` is the JSON of a signature (docs/contract.md §Signatures) plus "pesel". An e-mail address, if sent,
+    is ignored: an e-signature needs none, and it is neither printed nor kept.
     """
     identifier = initiative.rules["identifier"]
     data = {name: value for name, value in data.items() if name != "email"}
@@ -227,7 +228,8 @@ def statement_render(payload: dict, token: str) -> bytes:
 
 
 def statement_pdf(initiative: Initiative, supporter_data: dict) -> bytes:
-    """The support statement to sign (CONTRACT.md `POST …/statement.pdf`); 409 or 400 as the API says."""
+    """The support statement to sign (docs/contract.md §Signatures, `POST …/statement.pdf`); 409 or 400 as the
+    API says."""
     initiative = esigning_initiative(initiative.pk)
     payload = statement_payload(initiative, supporter_data)
     return statement_render(payload, statement_token(payload))
@@ -346,7 +348,8 @@ def _checked_signer(validation: PdfValidation, payload: dict) -> None:
 
 
 def esigned_submit(*, initiative_id: int, file: bytes) -> SignOutcome:
-    """Record the support of the person who signed an uploaded statement (CONTRACT.md `…/esigned/`).
+    """Record the support of the person who signed an uploaded statement (docs/contract.md §Signatures,
+    `…/esigned/`).
 
     400 (InvalidInput on "file") for anything wrong with the file, its signature or the statement; 409 when
     the initiative does not take e-signatures now. A person who has already signed gets the same answer.

@@ -35,7 +35,7 @@ BIRTH_DATE_PARTS = ("birth_day", "birth_month", "birth_year")
 
 class UnechoedTextInput(forms.TextInput):
     """A text field that never writes its value back into the page: a PESEL number does not appear in a
-    page sent again with errors (DESIGN.md §7), nor in the browser's cache of it."""
+    page sent again with errors (docs/law.md §Personal data), nor in the browser's cache of it."""
 
     def format_value(self, value):
         return None

@@ -24,7 +24,7 @@ LIVE_STATUSES = (SignatureStatus.PENDING, SignatureStatus.CONFIRMED)
 
 
 class Verdict(models.TextChoices):
-    """The council office's finding on one signature after filing (DESIGN.md §6)."""
+    """The council office's finding on one signature after filing (docs/law.md §The council office)."""
 
     UNCHECKED = "unchecked", _("not checked yet")
     VALID = "valid", _("valid")
@@ -44,7 +44,7 @@ class Signature(models.Model):
     """One person's support for one initiative, in one form; personal fields encrypted at rest.
 
     The keyed hash of the person's normalised identity is unique per initiative among live signatures,
-    whatever the form: the database itself refuses a second one (DESIGN.md §4).
+    whatever the form: the database itself refuses a second one (docs/law.md §Forms of support).
     """
 
     initiative = models.ForeignKey(

@@ -1,4 +1,5 @@
-"""Paper support lists (DESIGN.md §4 "paper"): printable sheets, rows typed from returned sheets, scans.
+"""Paper support lists (docs/law.md §Forms of support, "paper"): printable sheets, rows typed from returned
+sheets, scans.
 
 The committee prints sheets in the council's format, collects handwritten signatures, types each returned
 row (it goes through the same checks as every other form, in signatures.services) and uploads the scan

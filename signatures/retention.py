@@ -1,4 +1,4 @@
-"""Erasing supporters' personal data after the retention period (DESIGN.md §7; docs/privacy.md).
+"""Erasing supporters' personal data after the retention period (docs/law.md §Personal data; docs/privacy.md).
 
 The signatures layer erases its own rows; `initiative.retention` decides when. What goes: the encrypted
 personal fields of every signature, the e-mails to supporters still waiting in the outbox (addresses and

@@ -13,7 +13,8 @@ from signatures.tally import counts_by_method
 
 @dataclasses.dataclass(frozen=True)
 class SupportCount:
-    """The public count is of confirmed signatures in the forms the council's rules accept (DESIGN.md §4)."""
+    """The public count is of confirmed signatures in the forms the council's rules accept
+    (docs/law.md §Forms of support)."""
 
     by_method: dict[str, int]
     accepted_methods: tuple[str, ...]
@@ -95,7 +96,7 @@ def filed_signatures(initiative) -> Iterator[FiledSignature]:
     """The counted signatures in list order (by id), decrypted, streamed FILED_CHUNK rows at a time.
 
     Plain tuples from the database (no model objects) keep 100,000 rows cheap; the caller must be the
-    packet or a clerk's view that records the access (DESIGN.md §7).
+    packet or a clerk's view that records the access (docs/law.md §Personal data).
     """
     rows = (
         counted_signatures(initiative)

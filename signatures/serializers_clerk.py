@@ -1,4 +1,5 @@
-"""Shapes of the clerk's signature endpoints (CONTRACT.md "Clerks"); rules live in signatures.verification."""
+"""Shapes of the clerk's signature endpoints (docs/contract.md §Clerks); rules live in
+signatures.verification."""
 
 from rest_framework import serializers
 

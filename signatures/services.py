@@ -1,4 +1,5 @@
-"""Use cases of supporters: sign in any form, confirm an e-mail declaration, withdraw (DESIGN.md §4).
+"""Use cases of supporters: sign in any form, confirm an e-mail declaration, withdraw
+(docs/law.md §Forms of support).
 
 Signers lock the initiative's row FOR SHARE: they never wait for one another, but filing, which locks it
 FOR UPDATE, waits until every signature under way has committed, so the filed count is exact.
@@ -38,7 +39,7 @@ class SignOutcome:
 class Collecting:
     """What signing needs to know of a collecting initiative."""
 
-    identifier: str  # the frozen local rules' identifier of a supporter (DESIGN.md §3)
+    identifier: str  # the frozen local rules' identifier of a supporter (docs/law.md §Local rules)
     level: str  # the unit's level: who may sign depends on it
     heading: Heading  # what the confirmation e-mail prints of the initiative
     signature_id: int | None = None  # the id reserved for the signature, when asked for
@@ -225,7 +226,8 @@ def signature_confirm(*, token: str) -> Signature:
 
 
 def signature_withdraw(*, token: str) -> Signature:
-    """Withdraw support while the initiative collects (DESIGN.md §4); after filing the list is frozen."""
+    """Withdraw support while the initiative collects (docs/law.md §Forms of support); after filing the list
+    is frozen."""
     signature_id = signature_id_from(token, salt=WITHDRAW_SALT)
     if signature_id is None:
         raise InvalidInput({"token": [_("This link is not valid.")]})

@@ -1,4 +1,5 @@
-"""The council office's verification of the support list (DESIGN.md §6): counts and verdicts.
+"""The council office's verification of the support list (docs/law.md §The council office): counts and
+verdicts.
 
 After filing, a clerk checks every counted signature against the register of voters and marks it valid
 or invalid with a reason; the draft may be accepted only while the valid signatures reach the threshold

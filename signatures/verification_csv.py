@@ -1,4 +1,5 @@
-"""The support list as CSV for the council office, and the clerk's verdicts read back from it (DESIGN.md §6).
+"""The support list as CSV for the council office, and the clerk's verdicts read back from it
+(docs/law.md §The council office).
 
 Clerks check the list against the register of voters in their own tools: they export it, fill in the
 verdicts in a spreadsheet and import the file again. One format serves both ways:

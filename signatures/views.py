@@ -1,8 +1,9 @@
 """Supporters' pages: sign, check your e-mail, confirm, withdraw, and the privacy notice.
 
 No JavaScript needed: each POST calls one service and redirects. Links in e-mails open a page whose button
-POSTs, because mail scanners open every link they see (DESIGN.md §4): a GET here never changes anything.
-The POSTs count against the same rate limits as the API, so a script gains nothing by using the pages.
+POSTs, because mail scanners open every link they see (docs/law.md §Forms of support): a GET here never
+changes anything. The POSTs count against the same rate limits as the API, so a script gains nothing by using
+the pages.
 """
 
 import math

@@ -1,10 +1,11 @@
-"""The one package that talks to pyHanko: PAdES signatures in PDF files (DESIGN.md §4, §5).
+"""The one package that talks to pyHanko: PAdES signatures in PDF files (docs/law.md §Forms of support,
+§The packet).
 
 Three uses: validation of a signature someone else made (a supporter's qualified signature or podpis
 osobisty on the support statement; `validation`); the platform's own seal on the packet filed with the
-council (DESIGN.md §5; `seal`): `seal_pdf` makes it, `validate_seal` checks it for anyone who uploads a
-packet; and reading the files embedded in such an upload (`attachments`). What they share (reading an
-untrusted file, pyHanko's logging, the names on certificates) is in `reading`.
+council (docs/law.md §The packet; `seal`): `seal_pdf` makes it, `validate_seal` checks it for anyone who
+uploads a packet; and reading the files embedded in such an upload (`attachments`). What they share (reading
+an untrusted file, pyHanko's logging, the names on certificates) is in `reading`.
 
 Uploaded files are untrusted input: the reader is strict, everything it decodes counts against the
 request's budget (documents.bounded_reader), nothing is fetched for a certificate that does not already

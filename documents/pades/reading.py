@@ -25,8 +25,8 @@ QC_STATEMENTS_EXTENSION = "1.3.6.1.5.5.7.1.3"
 
 class _WithoutCertificateDetails(logging.Filter):
     """pyHanko's own warnings quote certificate subjects, and a natural person's subject carries their name
-    and PESEL (PNOPL-…), which must never reach a log (DESIGN.md §7). Keep the level, the logger and the
-    exception's type; drop the text and the traceback. Below WARNING pyHanko only narrates its work
+    and PESEL (PNOPL-…), which must never reach a log (docs/law.md §Personal data). Keep the level, the logger
+    and the exception's type; drop the text and the traceback. Below WARNING pyHanko only narrates its work
     ("Retrieving CRLs for <subject>…" on every seal): those records are dropped."""
 
     def filter(self, record: logging.LogRecord) -> bool:

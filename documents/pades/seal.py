@@ -1,4 +1,4 @@
-"""The platform's seal on the packet filed with the council (DESIGN.md §5): `seal_pdf` makes it,
+"""The platform's seal on the packet filed with the council (docs/law.md §The packet): `seal_pdf` makes it,
 `validate_seal` checks it for anyone who uploads a packet."""
 
 import dataclasses
@@ -36,8 +36,8 @@ SEAL_FIELD = "PieczecPlatformy"
 SEAL_REASON = "Pieczęć platformy inicjatyw uchwałodawczych"
 SEAL_LOCATION = "Polska"
 TSA_TIMEOUT_SECONDS = 30
-# After the seal: a committee representative's signature (DESIGN.md §5) and its validation data, and a
-# document timestamp with its own. More is not a packet anyone we know of would make, and diffing many
+# After the seal: a committee representative's signature (docs/law.md §The packet) and its validation data,
+# and a document timestamp with its own. More is not a packet anyone we know of would make, and diffing many
 # revisions of a hostile upload would cost seconds.
 MAX_REVISIONS_AFTER_SEAL = 4
 
@@ -100,8 +100,8 @@ def seal_pdf(data: bytes) -> bytes:
     at all; a validator can still fetch them while the certificate is valid.
 
     The seal is a certification signature that allows filling in forms only, which covers signing: a
-    committee representative may add a qualified signature after it (DESIGN.md §5), and any other change
-    shows. Raises ImproperlyConfigured when there is no usable key.
+    committee representative may add a qualified signature after it (docs/law.md §The packet), and any other
+    change shows. Raises ImproperlyConfigured when there is no usable key.
     """
     quiet_pyhanko_loggers()
     key = seal_key.seal_key()

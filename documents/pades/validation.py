@@ -1,5 +1,5 @@
 """Validation of a signature someone else made on a PDF: a supporter's qualified signature or podpis
-osobisty on the support statement (DESIGN.md §4)."""
+osobisty on the support statement (docs/law.md §Forms of support)."""
 
 import dataclasses
 import datetime

@@ -1,1 +1,2 @@
-"""The packet filed with the council (DESIGN.md §5): its contents, rendering, seal and integrity appendix."""
+"""The packet filed with the council (docs/law.md §The packet): its contents, rendering, seal and integrity
+appendix."""

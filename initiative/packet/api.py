@@ -1,10 +1,10 @@
-"""Download of the sealed packet: `GET /api/v1/initiatives/{id}/packet.pdf` (CONTRACT.md).
+"""Download of the sealed packet: `GET /api/v1/initiatives/{id}/packet.pdf` (docs/contract.md §Initiatives).
 
 The packet lists supporters' names, addresses and dates of birth (or PESEL numbers), so only the two
 parties to the filing get it: the committee (an active seat) and the clerks of the council it was filed
 with (initiative.clerk_access, with the second factor a clerk must give). Everybody else gets 404, as if
 there were no initiative; anonymous callers 401. Each download is recorded in the access log that
-operators read (DESIGN.md §7).
+operators read (docs/law.md §Personal data).
 
 DRF's authentication (token or session) lets pages link to it for a signed-in browser.
 """

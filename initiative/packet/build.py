@@ -1,4 +1,5 @@
-"""Build one packet version: render, seal, store, and tell the council chair and the committee (DESIGN.md §5).
+"""Build one packet version: render, seal, store, and tell the council chair and the committee
+(docs/law.md §The packet).
 
 Called by initiative.tasks.build_packet_task with the Packet's id; Celery may run it twice (a retry, a
 message delivered again) or two workers may run it at once. The Packet row is the claim:

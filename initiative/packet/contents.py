@@ -1,4 +1,5 @@
-"""What the packet shows (DESIGN.md §5), gathered from the database as plain data for the Typst templates.
+"""What the packet shows (docs/law.md §The packet), gathered from the database as plain data for the Typst
+templates.
 
 The packet is a document for the council, so its text is Polish whatever language anybody reads the site
 in (as the paper sheets are, signatures.paper). Signatures are read only through signatures' selectors,

@@ -1,4 +1,4 @@
-"""Render the packet in parts and put them together with its attached files (DESIGN.md §5).
+"""Render the packet in parts and put them together with its attached files (docs/law.md §The packet).
 
 One Typst compile of a 10,000-row table takes about 800 MiB and 50,000 rows take 26 s (superlinear), so
 the support list is rendered in parts of LIST_ROWS_PER_PART rows, one compile at a time, each told the

@@ -1,4 +1,5 @@
-"""Where a sealed packet's file lives: encrypted at rest, as every copy of supporters' data (DESIGN.md §7).
+"""Where a sealed packet's file lives: encrypted at rest, as every copy of supporters' data
+(docs/law.md §Personal data).
 
 The packet lists every supporter's name, address and identifier, so the stored file is AES-GCM encrypted
 under FIELD_ENCRYPTION_KEYS and bound to its packet row (a file moved to another row does not open). The

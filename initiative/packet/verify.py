@@ -1,5 +1,5 @@
 """Check a packet anyone holds: is its seal the platform's and whole, does its integrity appendix hold,
-and is it a packet the platform issued (DESIGN.md §5: "anyone can check a packet").
+and is it a packet the platform issued (docs/law.md §The packet: "anyone can check a packet").
 
 Three questions, each answered on its own so that one broken part does not hide the others:
 1. the seal (documents.pades.validate_seal): intact, valid, trusted, nothing changed after it but, at most,

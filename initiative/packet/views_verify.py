@@ -1,4 +1,4 @@
-"""The public page where anyone checks a packet: upload the PDF, read the report (DESIGN.md §5).
+"""The public page where anyone checks a packet: upload the PDF, read the report (docs/law.md §The packet).
 
 Server-rendered, no JavaScript: a form with one file input, POSTed as multipart with CSRF; the answer is
 the same page with the report. Nothing is stored. The API's size limit and rate limit apply.

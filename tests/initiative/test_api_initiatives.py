@@ -1,4 +1,4 @@
-"""The contract's initiative and committee endpoints, with personas (CONTRACT.md, "Initiatives")."""
+"""The contract's initiative and committee endpoints, with personas (docs/contract.md §Initiatives)."""
 
 import re
 

@@ -1,4 +1,4 @@
-"""The clerk's initiative API (CONTRACT.md, "Clerks") with personas: the clerk of Gliwice signed in with a
+"""The clerk's initiative API (docs/contract.md §Clerks) with personas: the clerk of Gliwice signed in with a
 token obtained with a TOTP code gets 200; the clerk of Katowice, a committee member and an outsider get 404
 (an empty list for the list); anonymous calls get 401. A refused call changes nothing.
 """

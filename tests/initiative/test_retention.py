@@ -1,4 +1,5 @@
-"""Deletion after the retention periods (DESIGN.md §7): personal data, packet files, withdrawn signatures.
+"""Deletion after the retention periods (docs/law.md §Personal data): personal data, packet files, withdrawn
+signatures.
 
 Initiatives reach their final states through the services and the model's transition (on a locked row,
 as the council office's decisions do); time moves by passing `now=` to the run. Files go to a directory
@@ -38,6 +39,7 @@ from signatures.retention import signatures_erase
 from signatures.selectors import support_count
 from signatures.services import signature_confirm, signature_submit, signature_withdraw
 from signatures.tokens import confirm_token, withdraw_token
+from tests.clock import frozen_at
 from tests.concurrently import at_once
 from tests.initiative.conftest import FILED_THRESHOLD, complete_committee, paper_supporter, sign_on_paper
 
@@ -48,6 +50,13 @@ SUPPORTERS = 6
 ROWS = SUPPORTERS + 1  # and the repeat declaration `collect` makes, holding the address it gave
 COMMITTEE = 5
 DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def last_day_of_january():
+    """The initiatives end on 31 January 2026, at noon in Warsaw: the periods run across February."""
+    with frozen_at(2026, 1, 31, 12):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -147,7 +156,7 @@ def finish(initiative: Initiative, state: str, *, author, clerk, order_build: bo
             if state == Status.REJECTED:
                 locked.transition(Action.REJECT, actor=clerk, reason="Za mało ważnych podpisów.")
             else:
-                locked.transition(Action.ACCEPT, actor=clerk, session_date=timezone.localdate())
+                locked.transition(Action.ACCEPT, actor=clerk, session_date=datetime.date(2026, 1, 31))
                 locked.transition(
                     Action.RECORD_OUTCOME, actor=clerk, to=state, outcome_resolution_number="XII/345/2026"
                 )

@@ -1,4 +1,5 @@
-"""POST /api/v1/initiatives/{id}/submit/: the committee files once the threshold is reached (CONTRACT.md)."""
+"""POST /api/v1/initiatives/{id}/submit/: the committee files once the threshold is reached
+(docs/contract.md §Initiatives)."""
 
 import pytest
 from django.utils import timezone

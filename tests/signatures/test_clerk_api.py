@@ -1,4 +1,5 @@
-"""The clerk's signature API (CONTRACT.md "Clerks"): personas on every endpoint, fields, filters, the log."""
+"""The clerk's signature API (docs/contract.md §Clerks): personas on every endpoint, fields, filters, the
+log."""
 
 import pytest
 from django.test import Client

@@ -1,4 +1,4 @@
-"""The e-mail form of support end to end through the API (CONTRACT.md "Signatures")."""
+"""The e-mail form of support end to end through the API (docs/contract.md §Signatures)."""
 
 import re
 

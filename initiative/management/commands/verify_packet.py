@@ -1,4 +1,5 @@
-"""`verify_packet FILE`: check a packet's seal and integrity appendix (CONTRACT.md). Exit 0 valid, 1 not."""
+"""`verify_packet FILE`: check a packet's seal and integrity appendix (docs/contract.md §Management commands).
+Exit 0 valid, 1 not."""
 
 import sys
 from pathlib import Path
