@@ -11,6 +11,7 @@ from initiative.errors import TransitionRefused
 from initiative.lifecycle import Action, Status
 from initiative.models import Initiative, Role
 from initiative.tasks import expire_initiatives_task
+from tests.clock import WARSAW, frozen_at
 
 
 @pytest.fixture(autouse=True)
@@ -140,9 +141,15 @@ def test_withdraw_from_draft_and_from_collection_then_nothing_more(
             action(initiative_id=collecting_initiative.pk, actor=author)
 
 
+@pytest.fixture
+def tenth_of_march():
+    with frozen_at(2026, 3, 10, 12):
+        yield
+
+
 @pytest.mark.django_db
 def test_collection_window_from_the_local_rules_expires_by_the_periodic_task(
-    ready_initiative, author, tmp_path
+    tenth_of_march, ready_initiative, author, tmp_path
 ):
     rules = tmp_path / "rules.json"
     rules.write_text(
@@ -163,7 +170,10 @@ def test_collection_window_from_the_local_rules_expires_by_the_periodic_task(
         encoding="utf-8",
     )
     call_command("import_local_rules", rules)
+    # Opened at noon on 10 March 2026: the window, the opening day counting, ends at midnight in Warsaw
+    # between 8 and 9 April, across the change of clocks on 29 March.
     initiative = services.initiative_open(initiative_id=ready_initiative.pk, actor=author)
+    assert initiative.collection_ends_at == datetime.datetime(2026, 4, 9, tzinfo=WARSAW)
     assert initiative.collection_ends_at - initiative.opened_at <= datetime.timedelta(days=30)
     assert initiative.collection_ends_at - initiative.opened_at > datetime.timedelta(days=29)
 

@@ -261,8 +261,11 @@ def test_nothing_is_deleted_before_the_period(rejected, media):
     before = kept(rejected)
     files = stored_files(media)
     assert len(files) == 2  # the scan and the packet
+    # Ended at noon on 31 January; 90 days of 24 hours on, past the change of clocks: 13:00 on 1 May.
+    due = datetime.datetime(2026, 5, 1, 11, tzinfo=datetime.UTC)
+    assert rejected.finished_at + RETENTION_DAYS * DAY == due
 
-    result = retention_run(now=rejected.finished_at + RETENTION_DAYS * DAY - datetime.timedelta(seconds=1))
+    result = retention_run(now=due - datetime.timedelta(seconds=1))
 
     assert not any(result.values()), result
     assert nothing_erased(rejected)

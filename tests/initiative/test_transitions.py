@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.db import transaction
 
@@ -5,6 +7,7 @@ from initiative import services
 from initiative.errors import TransitionRefused
 from initiative.lifecycle import TRANSITIONS, Status
 from initiative.models import Initiative, StatusChange
+from tests.clock import WARSAW, frozen_at
 from tests.concurrently import at_once, failures
 
 
@@ -63,15 +66,20 @@ def test_two_members_opening_at_once_open_it_once(ready_initiative, author):
     assert StatusChange.objects.filter(initiative=ready_initiative, action="open").count() == 1
 
 
+@pytest.fixture
+def a_second_past_midnight():
+    """Both racers read the same clock, standing at 00:00:01 on 1 February 2026 in Warsaw."""
+    with frozen_at(2026, 2, 1, 0, 0, 1):
+        yield
+
+
 @pytest.mark.django_db(transaction=True)
-def test_withdraw_racing_the_expiry_task_leaves_one_outcome(collecting_initiative, author):
-    import datetime
-
-    from django.utils import timezone
-
+def test_withdraw_racing_the_expiry_task_leaves_one_outcome(
+    a_second_past_midnight, collecting_initiative, author
+):
     Initiative.objects.filter(pk=collecting_initiative.pk).update(
-        collection_ends_at=timezone.now() - datetime.timedelta(seconds=1),
-        opened_at=timezone.now() - datetime.timedelta(days=1),
+        collection_ends_at=datetime.datetime(2026, 2, 1, tzinfo=WARSAW),  # a second ago
+        opened_at=datetime.datetime(2026, 1, 31, 0, 0, 1, tzinfo=WARSAW),
     )
     outcomes = at_once(
         lambda: services.initiative_expire(initiative_id=collecting_initiative.pk),
