@@ -1,12 +1,26 @@
 """Shared fixtures: a real PostgreSQL (pytest-django's test database on the configured server) and data."""
 
 import os
+from urllib.parse import quote
 
 import pytest
 import redis
 from rest_framework.test import APIClient
 
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+def child_database_url(settings_dict: dict | None = None) -> str:
+    """A URL of the database this test process uses (pytest-django's test database), for a child process.
+
+    The host may be a socket directory (the embedded server's): quoted, as dj-database-url reads it back."""
+    from django.db import connection
+
+    given = settings_dict or connection.settings_dict
+    host = quote(str(given["HOST"] or ""), safe="")
+    password = f":{quote(given['PASSWORD'], safe='')}" if given.get("PASSWORD") else ""
+    port = f":{given['PORT']}" if given.get("PORT") else ""
+    return f"postgresql://{quote(given['USER'] or '', safe='')}{password}@{host}{port}/{given['NAME']}"
 
 
 @pytest.fixture(autouse=True)

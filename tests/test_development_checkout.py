@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.initiative.test_verify_packet import database_url, packet, part  # noqa: F401  (fixtures)
+from tests.conftest import child_database_url
+from tests.initiative.test_verify_packet import packet, part  # noqa: F401  (fixtures)
 from tests.pki import pki_server, seal_pki, seal_settings  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +78,7 @@ def test_every_operators_command_of_the_readme_runs_as_written(set_up_var, tmp_p
     (work / "pakiet-12-v1.pdf").write_bytes(packet)
     environment = shell_environment(
         VAR_DIR=str(set_up_var),
-        DATABASE_URL=database_url(),
+        DATABASE_URL=child_database_url(),
         **{name: str(getattr(seal_settings, name)) for name in SEAL_VARIABLES},
     )
 

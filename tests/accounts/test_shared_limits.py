@@ -19,26 +19,18 @@ from rest_framework.test import APIClient
 
 from accounts.services import user_create
 from tests.accounts.conftest import PASSWORD
-from tests.conftest import REDIS_URL
+from tests.conftest import REDIS_URL, child_database_url
 
 TOKEN = "/api/v1/auth/token/"
 # A Redis database of these tests' own (the broker's tests use 15); keys are this run's client address.
 REDIS_CACHE_URL = REDIS_URL.rsplit("/", 1)[0] + "/13"
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return (
-        f"postgresql://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-
-
 def calls_in_another_process(email: str, address: str, count: int, cache_url: str) -> list[int]:
     env = {
         **os.environ,
         "DEBUG": "1",
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": child_database_url(),
         "ALLOWED_HOSTS": "testserver",
         "CACHE_URL": cache_url,
     }

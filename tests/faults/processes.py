@@ -20,7 +20,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db import connection
+
+from tests.conftest import child_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -38,15 +39,6 @@ def wait_until(predicate: Callable, *, timeout: float, what: str, interval: floa
         time.sleep(interval)
 
 
-def database_url(settings_dict: dict | None = None) -> str:
-    """A URL of the database the test process uses (pytest-django's test database), for a child process."""
-    given = settings_dict or connection.settings_dict
-    host = quote(str(given["HOST"] or ""), safe="")
-    password = f":{quote(given['PASSWORD'], safe='')}" if given.get("PASSWORD") else ""
-    port = f":{given['PORT']}" if given.get("PORT") else ""
-    return f"postgresql://{quote(given['USER'] or '', safe='')}{password}@{host}{port}/{given['NAME']}"
-
-
 def platform_environment(tmp_path: Path, **variables: str) -> dict[str, str]:
     """What a process of the platform needs to share the test's database, keys, files and mailbox."""
     environment = {
@@ -59,7 +51,7 @@ def platform_environment(tmp_path: Path, **variables: str) -> dict[str, str]:
         DEBUG="1",
         SECRET_KEY=settings.SECRET_KEY,
         FIELD_ENCRYPTION_KEYS=",".join(settings.FIELD_ENCRYPTION_KEYS),
-        DATABASE_URL=database_url(),
+        DATABASE_URL=child_database_url(),
         VAR_DIR=str(tmp_path),  # media under tmp_path/media, as the `media` fixture has it
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         EMAIL_FILE_PATH=str(tmp_path / "mail"),

@@ -23,8 +23,8 @@ import psycopg
 import pytest
 
 from initiative.models import Initiative
-from tests.conftest import PASSWORD
-from tests.faults.processes import PrivatePostgres, database_url, gunicorn, platform_environment, wait_until
+from tests.conftest import PASSWORD, child_database_url
+from tests.faults.processes import PrivatePostgres, gunicorn, platform_environment, wait_until
 from tests.initiative.conftest import letters
 
 OUTAGE_SECONDS = 2
@@ -125,7 +125,7 @@ def collected_static(tmp_path_factory):
     subprocess.run(
         [str(BIN / "python"), "manage.py", "collectstatic", "--noinput", "--verbosity=0"],
         cwd=ROOT,
-        env=platform_environment(var_dir, DEBUG="0", DATABASE_URL=database_url()),
+        env=platform_environment(var_dir, DEBUG="0", DATABASE_URL=child_database_url()),
         check=True,
         timeout=120,
     )
@@ -137,7 +137,7 @@ def collected_static(tmp_path_factory):
 def test_a_database_restart_while_people_sign_answers_503_and_recovers_by_itself(
     shutdown, collecting_initiative, author, private_postgres, collected_static, tmp_path
 ):
-    url = private_postgres.copy_of(database_url(), "inicjatywa")
+    url = private_postgres.copy_of(child_database_url(), "inicjatywa")
     web, base = gunicorn(
         environment=platform_environment(
             collected_static,

@@ -17,7 +17,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -32,6 +31,7 @@ from documents.pdf_assembly import Attachment, assemble_pdf
 from documents.typst_render import render_pdf
 from initiative.packet import integrity
 from initiative.packet.verify import packet_verify
+from tests.conftest import child_database_url
 from tests.documents.test_pades import STATEMENT_DATA
 from tests.pki import (  # noqa: F401  (fixtures)
     make_pki,
@@ -321,17 +321,6 @@ def test_the_command_refuses_a_missing_file_with_exit_1(tmp_path):
     assert refused.value.returncode == 1
 
 
-def database_url() -> str:
-    from django.db import connection
-
-    db = connection.settings_dict
-    credentials = quote(db["USER"], safe="") + (
-        ":" + quote(db["PASSWORD"], safe="") if db["PASSWORD"] else ""
-    )
-    host = quote(db["HOST"] or "localhost", safe="")
-    return f"postgresql://{credentials}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", ["missing", "garbage", "truncated", "valid"])
 def test_the_command_run_as_a_program_never_shows_a_traceback(kind, packet, seal_settings, tmp_path):
@@ -345,7 +334,7 @@ def test_the_command_run_as_a_program_never_shows_a_traceback(kind, packet, seal
     environment = {
         **os.environ,
         "DEBUG": "1",
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": child_database_url(),
         "SEAL_P12_FILE": seal_settings.SEAL_P12_FILE,
         "SEAL_P12_PASSWORD": seal_settings.SEAL_P12_PASSWORD,
         "SEAL_TRUST_ROOTS": seal_settings.SEAL_TRUST_ROOTS,
