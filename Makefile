@@ -57,9 +57,11 @@ tools:
 test: setup tools
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## lint: ruff, and the import contracts of pyproject.toml (the layers of docs/architecture.md)
 lint: env
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: env
 	$(VENV)/bin/ruff check --fix .

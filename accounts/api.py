@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -18,9 +17,6 @@ class AuthThrottle(RateLimit):
     lockout after wrong passwords (accounts/lockout.py)."""
 
     scope = "auth"
-
-    def get_rate(self) -> str:
-        return settings.AUTH_THROTTLE_RATE
 
 
 class AuthTokenInputSerializer(serializers.Serializer):

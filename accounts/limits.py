@@ -19,15 +19,9 @@ from config.rate_limits import RateLimit, wait_seconds
 class SignUpPerAddress(RateLimit):
     scope = "sign_up"
 
-    def get_rate(self) -> str:
-        return settings.SIGN_UP_RATE
-
 
 class PasswordResetPerAddress(RateLimit):
     scope = "password_reset"
-
-    def get_rate(self) -> str:
-        return settings.PASSWORD_RESET_RATE_PER_ADDRESS
 
 
 class PasswordResetPerAccount(RateLimit):
@@ -39,9 +33,6 @@ class PasswordResetPerAccount(RateLimit):
     def __init__(self, email: str):
         super().__init__()
         self.email = email.strip().lower()
-
-    def get_rate(self) -> str:
-        return settings.PASSWORD_RESET_RATE_PER_ACCOUNT
 
     def get_cache_key(self, request, view) -> str:
         digest = hashlib.sha256(f"{settings.SECRET_KEY}:{self.email}".encode()).hexdigest()[:32]

@@ -11,11 +11,12 @@ signatures (bulk inserts through the ORM, so the personal fields are really encr
 filing orders the build task; here a memory broker swallows it, and each build runs instead in a fresh
 process of its own, so that its peak resident memory (`ru_maxrss`) is the build's alone:
 
-- **build**: `initiative.packet.build.packet_build` as the Celery task calls it, with the production settings
+- **build**: `initiative.filing.packet.build.packet_build` as the Celery task calls it, with the production
+settings
   (DEBUG=0) and a development seal made for the run: gather (database, decryption, hashes), render (Typst,
   part by part), assemble (pikepdf, the attachments included), seal (pyHanko), store (the file and the row);
 - **validate**: in another fresh process, `documents.pades.validate_seal` and the public check
-  `initiative.packet.verify.packet_verify` (seal, integrity appendix, attached files, the record);
+  `initiative.filing.packet.verify.packet_verify` (seal, integrity appendix, attached files, the record);
 - **Typst alone**: in a fresh process each, one compile of a part as the build renders it (2,000 rows of the
   list, 6,000 hashes of the appendix: what each short-lived rendering process of the build does), then the
   largest packet's whole list (the same template and rows) in one compile for each size of
@@ -219,7 +220,7 @@ def child_prepare(argument: dict) -> dict:
 
     from accounts.models import User
     from initiative import committee, services
-    from initiative.filing import initiative_submit
+    from initiative.filing.submit import initiative_submit
     from initiative.models import Packet, Role
     from initiative.tokens import invitation_token
     from legal_templates.models import LegalTemplate
@@ -227,7 +228,7 @@ def child_prepare(argument: dict) -> dict:
     from municipalities.demo import seed_municipalities
     from municipalities.models import Unit
     from signatures.models import Signature, SignatureStatus
-    from signatures.paper import paper_scan_upload
+    from signatures.paper.services import paper_scan_upload
     from signatures.tally import tally_add
 
     size = argument["size"]
@@ -308,9 +309,9 @@ def child_prepare(argument: dict) -> dict:
 
 
 def child_build(packet_id: int) -> dict:
+    from initiative.filing.packet.build import packet_build
+    from initiative.filing.packet.render import PhaseClock
     from initiative.models import Packet
-    from initiative.packet.build import packet_build
-    from initiative.packet.render import PhaseClock
 
     clock = PhaseClock()
     started = time.perf_counter()
@@ -319,7 +320,7 @@ def child_build(packet_id: int) -> dict:
     build_peak = peak_mib()  # before reading the stored file back below, which is not the build's
     packet = Packet.objects.get(pk=packet_id)
     from documents.pdf_assembly import page_count
-    from initiative.packet.storage import packet_file_read
+    from initiative.filing.packet.storage import packet_file_read
 
     pages = page_count(packet_file_read(packet))
     return {
@@ -340,9 +341,9 @@ def child_build(packet_id: int) -> dict:
 
 def child_validate(packet_id: int) -> dict:
     from documents.pades import validate_seal
+    from initiative.filing.packet.storage import packet_file_read
+    from initiative.filing.packet.verify import packet_verify
     from initiative.models import Packet
-    from initiative.packet.storage import packet_file_read
-    from initiative.packet.verify import packet_verify
 
     packet = Packet.objects.get(pk=packet_id)
     data = packet_file_read(packet)
@@ -367,10 +368,10 @@ def child_typst_alone(argument: dict) -> dict:
     import itertools
 
     from documents.typst_render import render_pdf
+    from initiative.filing.packet import integrity
+    from initiative.filing.packet.contents import identification, list_layout, list_row, packet_records
+    from initiative.filing.packet.render import HASHES_PER_PART, LIST_ROWS_PER_PART, STANDARD
     from initiative.models import Packet
-    from initiative.packet import integrity
-    from initiative.packet.contents import identification, list_layout, list_row, packet_records
-    from initiative.packet.render import HASHES_PER_PART, LIST_ROWS_PER_PART, STANDARD
 
     packet = Packet.objects.select_related("initiative__municipality").get(pk=argument["packet"])
     kind, rows = argument["kind"], argument["rows"]

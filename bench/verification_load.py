@@ -87,12 +87,12 @@ def measure(size: int, repeat: int) -> dict:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.models import ClerkMembership, User
+    from initiative.clerk.verification import verdicts_set
+    from initiative.clerk.verification_csv import signatures_csv, verdicts_import
     from initiative.lifecycle import Action
     from initiative.models import Initiative
     from municipalities.models import Unit
     from signatures.models import Signature
-    from signatures.verification import verdicts_set
-    from signatures.verification_csv import signatures_csv, verdicts_import
 
     prepared = child_prepare({"size": size, "scans": 0, "scan_kib": 0})
     initiative_id = prepared["initiative"]

@@ -1,4 +1,5 @@
-"""The Celery app: `celery -A config worker` starts a worker; tasks are found in each app's tasks.py."""
+"""The Celery app: `celery -A config worker` starts a worker; tasks are found in each app's tasks.py and in
+the packages listed below (filing's tasks live with filing, initiative/filing/tasks.py)."""
 
 import os
 
@@ -9,6 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["initiative.filing"])
 
 
 @app.task(name="config.worker_health")

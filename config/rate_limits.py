@@ -17,11 +17,38 @@ whichever cache holds the counters); checks of different counters never wait for
 
 import ipaddress
 import math
+import types
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpRequest
 from rest_framework.throttling import SimpleRateThrottle
+
+# Every rate limit of the platform, by scope: a rate, or the name of the setting that holds it (those an
+# operator may tune are read from the environment in config/settings.py). Wrong passwords are not here: the
+# lockout counts them per account (accounts/lockout.py, AXES_FAILURE_LIMIT).
+RATES = {
+    # An address may be a household or an office behind one router: generous, but not a script's pace.
+    "signing": "20/min",
+    "confirming": "30/min",
+    # A whole initiative: far above a real campaign's peak, low enough to blunt a flood of fake entries.
+    "signing_initiative": "3000/min",
+    # Checking a large packet costs seconds of a worker: a few a minute from one address is plenty.
+    "packet_verifying": "10/min",
+    # Guessing passwords and codes through the API, on top of the lockout.
+    "auth": "AUTH_THROTTLE_RATE",
+    # The account pages that send mail.
+    "sign_up": "SIGN_UP_RATE",
+    "password_reset": "PASSWORD_RESET_RATE_PER_ADDRESS",
+    "password_reset_account": "PASSWORD_RESET_RATE_PER_ACCOUNT",
+}
+
+
+def rate_of(scope: str) -> str:
+    """The rate of a limit, from RATES (read from settings at each call, so a test may override it)."""
+    rate = RATES[scope]
+    return getattr(settings, rate) if rate.isupper() else rate
+
 
 # The first key of the two-key advisory locks that make a counter's check one step (any constant of ours).
 COUNTER_LOCK = 7302
@@ -47,8 +74,11 @@ def client_address(request: HttpRequest) -> str:
 class RateLimit(SimpleRateThrottle):
     """A DRF throttle counting per client address (`client_address`), off with RATE_LIMITS=off.
 
-    Subclasses set `scope` and `rate`, or override `get_rate`/`get_cache_key` to count something else.
+    Subclasses set `scope` (its rate is in RATES), or override `get_cache_key` to count something else.
     """
+
+    def get_rate(self) -> str:
+        return rate_of(self.scope)
 
     def get_ident(self, request) -> str:
         return client_address(getattr(request, "_request", request))
@@ -68,13 +98,17 @@ class RateLimit(SimpleRateThrottle):
             return super().allow_request(request, view)
 
 
-def wait_seconds(request: HttpRequest, limits, view=None) -> int | None:
-    """For pages: count this request against each limit; the seconds to wait when one is reached, else None.
+def wait_seconds(request: HttpRequest, limits, **view_kwargs) -> int | None:
+    """The one way a page applies a limit: count this request against each limit (RateLimit classes, or
+    instances of one that needs arguments; `view_kwargs` are the URL's, e.g. initiative_id for a limit per
+    initiative); the seconds to wait when one is reached, else None. The API's views apply the same classes
+    as DRF throttles.
 
     Every limit counts the request, so a refused request still uses up the others (as in DRF).
     """
+    view = types.SimpleNamespace(kwargs=view_kwargs)
     waits = []
-    for limit in limits:
+    for limit in (limit() if isinstance(limit, type) else limit for limit in limits):
         if not limit.allow_request(request, view):
             waits.append(limit.wait() or 60)
     return max(1, math.ceil(max(waits))) if waits else None

@@ -298,17 +298,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=4, minute=0),
     },
     # Collection windows end at midnight, Warsaw time: a run every 15 minutes closes them promptly.
-    "expire-initiatives": {"task": "initiative.tasks.expire_initiatives_task", "schedule": 15 * 60},
+    "expire-initiatives": {"task": "initiative.filing.tasks.expire_initiatives_task", "schedule": 15 * 60},
     # Packets that failed or were lost with their worker are ordered again.
-    "reorder-packets": {"task": "initiative.tasks.reorder_packets_task", "schedule": 60 * 60},
+    "reorder-packets": {"task": "initiative.filing.tasks.reorder_packets_task", "schedule": 60 * 60},
     # Reminders of the 3-month deadline go out once a day, on the morning's run; each is sent once.
     "remind-deadlines": {
-        "task": "initiative.tasks.remind_deadlines_task",
+        "task": "initiative.filing.tasks.remind_deadlines_task",
         "schedule": crontab(hour=7, minute=0),
     },
     # Deletion after the retention periods: daily, at night; each initiative's deletion is idempotent.
     "delete-personal-data": {
-        "task": "initiative.tasks.delete_personal_data_task",
+        "task": "initiative.filing.tasks.delete_personal_data_task",
         "schedule": crontab(hour=3, minute=30),
     },
 }
@@ -352,7 +352,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 1
 RATE_LIMITS = os.environ.get("RATE_LIMITS", "on").strip().lower() != "off"
-# Scans of paper sheets one initiative may keep (signatures/paper.py): the highest threshold, 1,000
+# Scans of paper sheets one initiative may keep (signatures/paper/services.py): the highest threshold, 1,000
 # signatures, fills 100 sheets of 10 rows, so 500 leaves room for half-filled sheets and invalid rows; 1 GiB
 # is 2 MiB a scan on average, and every byte goes into the packet filed with the council.
 PAPER_SCANS_MAX_COUNT = int(os.environ.get("PAPER_SCANS_MAX_COUNT", "500"))

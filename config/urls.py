@@ -20,11 +20,6 @@ api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("initiative.api_urls")),
     path("", include("signatures.api_urls")),
-    path("", include("signatures.api_esign_urls")),
-    path("", include("initiative.packet.api_urls")),
-    path("", include("initiative.packet.api_verify_urls")),
-    path("", include("initiative.api_clerk_urls")),
-    path("", include("signatures.api_clerk_urls")),
 ]
 
 handler400 = "config.api_errors.bad_request"
@@ -36,12 +31,7 @@ urlpatterns = [
     path("", include("municipalities.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("initiative.urls")),
-    path("", include("signatures.urls_paper")),
     path("", include("signatures.urls")),
-    path("", include("signatures.urls_esign")),
-    path("", include("initiative.packet.urls_verify")),
-    path("", include("initiative.urls_clerk")),
-    path("", include("signatures.urls_clerk")),
     path("health/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),

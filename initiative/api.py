@@ -8,8 +8,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from initiative import committee, filing, services
+from initiative import committee, services
 from initiative.errors import NotVisible
+from initiative.filing.submit import initiative_submit
 from initiative.models import Initiative
 from initiative.selectors import initiative_visible, initiatives_public
 from initiative.serializers import (
@@ -113,7 +114,7 @@ class InitiativeSubmitApi(APIView):
 
     @extend_schema(request=None, responses=InitiativeOutSerializer)
     def post(self, request, initiative_id: int):
-        filing.initiative_submit(initiative_id=initiative_id, actor=request.user)
+        initiative_submit(initiative_id=initiative_id, actor=request.user)
         return _output(initiative_id, request.user)
 
 

@@ -80,8 +80,8 @@ LAST_NAMES = ["Nowak", "Wiśniewska", "Wójcik", "Kowalczyk", "Zieliński", "Szy
 def _demo_filing(*, teryt: str, slug: str) -> None:
     """A collection that reached its threshold, filed: the council office's side has something to show.
     The supporters are invented (names combined from lists, no real person), typed in as paper rows."""
-    from initiative.filing import initiative_submit
-    from signatures.paper import paper_row_enter
+    from initiative.filing.submit import initiative_submit
+    from signatures.paper.services import paper_row_enter
 
     initiative = demo_initiative(teryt=teryt, slug=slug, open_it=True)
     if initiative is None:

@@ -73,7 +73,7 @@ def last_day(window_end: datetime.datetime | None) -> datetime.date | None:
 
 
 # The committee's notices of the council's decisions: the action and its template's name. The packet's
-# own "ready" notice is initiative.packet.emails.
+# own "ready" notice is initiative.filing.packet.emails.
 COMMITTEE_NOTICES = {
     Action.START_VERIFICATION: "decision_start_verification",
     Action.ACCEPT: "decision_accept",

@@ -113,7 +113,8 @@ class WithdrawForm(forms.Form):
     )
 
 
-# The clerk's decision forms (initiative.decisions holds the rules: required reasons, the session's dates).
+# The clerk's decision forms (initiative.clerk.decisions holds the rules: required reasons, the session's
+# dates).
 
 
 class AcceptForm(forms.Form):

@@ -1,6 +1,7 @@
 """Use cases of an initiative in draft and collection: create, edit, open, withdraw, expire.
 
-Filing is in initiative.filing, the council's decisions in initiative.decisions; the transition table
+Filing is in initiative.filing.submit, the council's decisions in initiative.clerk.decisions; the
+transition table
 (initiative.lifecycle) holds them all.
 """
 
@@ -171,7 +172,7 @@ def initiative_expire(*, initiative_id: int) -> Initiative:
 
 def initiatives_expire_due() -> int:
     """Expire every first collection whose window has ended, each in its own transaction; a supplement
-    period ends in filing instead (initiative.filing). Returns how many expired."""
+    period ends in filing instead (initiative.filing.submit). Returns how many expired."""
     due = Initiative.objects.filter(
         status=Status.COLLECTING, collection_ends_at__lte=timezone.now(), supplement_requested_at__isnull=True
     )

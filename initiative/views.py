@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from initiative import committee, filing, services
+from initiative import committee, services
 from initiative.committee import active_seat, sits_on_committee
 from initiative.errors import DomainError, InvalidInput, NotVisible, TransitionRefused
+from initiative.filing.submit import initiative_submit
 from initiative.forms import DeclarationForm, DraftForm, InvitationForm, WithdrawForm
 from initiative.lifecycle import Status
 from initiative.models import Initiative
@@ -240,7 +241,7 @@ def initiative_submit_view(request, initiative_id: int):
     return _run(
         request,
         initiative_id,
-        lambda: filing.initiative_submit(initiative_id=initiative_id, actor=request.user),
+        lambda: initiative_submit(initiative_id=initiative_id, actor=request.user),
         _(
             "The initiative is filed with the council. The sealed packet is being prepared; the council "
             "chair and the committee get an e-mail when it is ready."

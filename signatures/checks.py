@@ -145,3 +145,8 @@ def clean_supporter(
 def pesel_matches_birth_date(pesel: str, birth_date: datetime.date) -> bool:
     """Whether a PESEL encodes this date of birth (used when both are known, e.g. an e-signature)."""
     return pesel_number.get_birth_date(pesel) == birth_date
+
+
+def asks_citizenship(initiative) -> bool:
+    """Only where more than one citizenship may sign (gmina: PL, EU, UK) does the list ask for it."""
+    return len(CITIZENSHIPS_BY_LEVEL[Level(initiative.municipality.level)]) > 1

@@ -173,7 +173,8 @@ class PaperSheetScan(models.Model):
     """The scan of one returned paper sheet, matched to its rows by the sheet number printed on it.
 
     One scan per sheet: uploading again replaces it while the initiative collects. The file holds
-    supporters' names, addresses and handwriting, so it is stored encrypted, in binary (signatures.paper);
+    supporters' names, addresses and handwriting, so it is stored encrypted, in binary
+    (signatures.paper.services);
     `sha256` is of the scan as uploaded, for the packet's integrity appendix.
     """
 

@@ -1,10 +1,11 @@
 """Erasing supporters' personal data after the retention period (docs/law.md §Personal data; docs/privacy.md).
 
-The signatures layer erases its own rows; `initiative.retention` decides when. What goes: the encrypted
+The signatures layer erases its own rows; `initiative.filing.retention` decides when. What goes: the encrypted
 personal fields of every signature, the e-mails to supporters still waiting in the outbox (addresses and
 links), and the scans of paper sheets (file and row). What stays: each row with its form, status, keyed
 identity hash, citizenship, day of signing, verdict and evidence (a validation summary and checksums, no
-personal data: see signatures.esignature and signatures.paper), so the counts, the sharded tally and the
+personal data: see signatures.esign.services and signatures.paper.services), so the counts, the sharded
+tally and the
 packet's integrity appendix stay exactly as they were. Art. 5 ust. 1 lit. e RODO (storage limitation).
 """
 
@@ -51,7 +52,7 @@ class SignaturesErased:
 def signatures_erase(initiative_id: int) -> SignaturesErased:
     """Erase the personal data of every signature of a finished initiative, its notices and paper scans.
 
-    Call inside the transaction that holds the initiative's row FOR UPDATE (initiative.retention). The
+    Call inside the transaction that holds the initiative's row FOR UPDATE (initiative.filing.retention). The
     scans' files are deleted before the rows, inside that transaction: if the transaction then fails, the
     rows stay and the next run deletes again (deleting a missing file is a no-op), so no file is ever left
     in storage without a row that leads to it.

@@ -7,7 +7,9 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
+from signatures.checks import asks_citizenship
 from signatures.models import PaperSheetScan, Signature, SignatureStatus
+from signatures.scan_files import paper_scan_content
 from signatures.tally import counts_by_method
 
 
@@ -54,7 +56,7 @@ def support_count(initiative) -> SupportCount:
     return support_counts([initiative])[initiative.pk]
 
 
-# -- the filed support list (the packet: initiative.packet) -----------------------------------------------
+# -- the filed support list (the packet: initiative.filing.packet) ---------------------------------------
 
 # Rows fetched per round trip while streaming the list: 100,000 signatures never sit in memory at once.
 FILED_CHUNK = 2000
@@ -131,8 +133,6 @@ def filed_paper_scans(initiative) -> Iterator[FiledScan]:
     A scan whose content no longer matches the checksum taken at upload raises ValueError: the packet
     must not attach a file other than the one the committee uploaded.
     """
-    from signatures.paper import paper_scan_content  # signatures.paper imports the layers above selectors
-
     for scan in PaperSheetScan.objects.filter(initiative=initiative).order_by("sheet_number"):
         content = paper_scan_content(scan)
         if hashlib.sha256(content).hexdigest() != scan.sha256:
@@ -142,6 +142,4 @@ def filed_paper_scans(initiative) -> Iterator[FiledScan]:
 
 def support_list_asks_citizenship(initiative) -> bool:
     """Whether the support list has a citizenship column (only where more than one citizenship may sign)."""
-    from signatures.paper import asks_citizenship
-
     return asks_citizenship(initiative)

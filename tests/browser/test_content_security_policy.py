@@ -125,7 +125,7 @@ def test_public_and_committee_pages_report_no_violations(committee_session, demo
 @pytest.fixture
 def filed_for_clerk(threshold_reached, author, clerk_of_gliwice):
     """Filed with the council (the packet built), and a clerk with an authenticator, before the browser."""
-    from initiative.filing import initiative_submit
+    from initiative.filing.submit import initiative_submit
 
     initiative_id, totp_key = threshold_reached
     initiative_submit(initiative_id=initiative_id, actor=author)

@@ -17,9 +17,9 @@ from django.db import connection
 from django.utils import timezone
 
 from config.celery import app
+from initiative.filing.packet.build import STALE_AFTER, packets_reorder
+from initiative.filing.tasks import build_packet_task  # noqa: F401  (see below)
 from initiative.models import Initiative, Packet, PacketStatus
-from initiative.packet.build import STALE_AFTER, packets_reorder
-from initiative.tasks import build_packet_task  # noqa: F401  (see below)
 from outbox import delivery
 from outbox.models import Email
 from outbox.tasks import send_emails_task

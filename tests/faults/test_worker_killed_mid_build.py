@@ -27,9 +27,9 @@ from django.db import transaction
 from django.db.models.signals import post_save
 
 from documents.pades import validate_seal
-from initiative.filing import initiative_submit
+from initiative.filing.packet.storage import packet_file_read
+from initiative.filing.submit import initiative_submit
 from initiative.models import Initiative, Packet, PacketStatus
-from initiative.packet.storage import packet_file_read
 from municipalities.models import Unit
 from tests.faults.conftest import broker_environment
 from tests.faults.processes import celery_worker, wait_until

@@ -124,7 +124,7 @@ def paper_supporter(number: int) -> dict:
 
 def sign_on_paper(initiative, typist, count: int, *, first: int = 1) -> list:
     """`count` paper rows typed by a committee member, as the committee does after a collection."""
-    from signatures.paper import paper_row_enter
+    from signatures.paper.services import paper_row_enter
 
     outcomes = [
         paper_row_enter(
@@ -147,7 +147,7 @@ def filed_initiative(collecting_initiative, author):
     """Filed with Gliwice's council: the frozen threshold lowered to 5 (to keep tests quick) and 6 paper
     signatures. The packet task is ordered on commit: under the `db` fixture it does not run unless a test
     asks (django_capture_on_commit_callbacks(execute=True))."""
-    from initiative.filing import initiative_submit
+    from initiative.filing.submit import initiative_submit
     from initiative.models import Initiative
 
     Initiative.objects.filter(pk=collecting_initiative.pk).update(signature_threshold=FILED_THRESHOLD)

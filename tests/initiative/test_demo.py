@@ -1,10 +1,10 @@
 """The demo data of `make run`: a collecting initiative, a draft, and one filed with its sealed packet."""
 
 from initiative.demo import seed_initiatives
+from initiative.filing.packet.storage import packet_file_read
+from initiative.filing.packet.verify import packet_verify
 from initiative.lifecycle import Status
 from initiative.models import Initiative, PacketStatus
-from initiative.packet.storage import packet_file_read
-from initiative.packet.verify import packet_verify
 from tests.pki import pki_server, seal_pki, seal_settings  # noqa: F401  (fixtures)
 
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from initiative import services
 from initiative.errors import TransitionRefused
+from initiative.filing.tasks import expire_initiatives_task
 from initiative.lifecycle import Action, Status
 from initiative.models import Initiative, Role
-from initiative.tasks import expire_initiatives_task
 from tests.clock import WARSAW, frozen_at
 
 

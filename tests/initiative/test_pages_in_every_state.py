@@ -16,16 +16,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from initiative import services
-from initiative.decisions import (
+from initiative.clerk.decisions import (
     initiative_accept,
     initiative_record_outcome,
     initiative_reject,
     initiative_request_supplement,
     initiative_start_verification,
 )
+from initiative.clerk.verification import verdicts_set
 from initiative.models import Initiative
 from signatures.models import Signature
-from signatures.verification import verdicts_set
 from tests.initiative.conftest import (  # noqa: F401  (fixtures)
     FILED_THRESHOLD,
     collecting_initiative,

@@ -83,14 +83,14 @@ def decision(action: str):
 
 
 def start_verification(request):
-    from initiative.decisions import initiative_start_verification
+    from initiative.clerk.decisions import initiative_start_verification
 
     filed, clerk = request.getfixturevalue("filed_initiative"), request.getfixturevalue("clerk_of_gliwice")
     return lambda: initiative_start_verification(initiative_id=filed.pk, clerk=clerk)
 
 
 def deadline_reminder(request):
-    from initiative.reminders import deadline_reminders_send
+    from initiative.filing.reminders import deadline_reminders_send
 
     filed = request.getfixturevalue("filed_initiative")
     request.getfixturevalue("clerk_of_gliwice")
@@ -99,8 +99,8 @@ def deadline_reminder(request):
 
 
 def packet_ready(request):
+    from initiative.filing.packet.emails import send_packet_ready
     from initiative.models import Packet
-    from initiative.packet.emails import send_packet_ready
 
     filed = request.getfixturevalue("filed_initiative")
     packet = Packet.objects.select_related("initiative__municipality").get(initiative=filed)

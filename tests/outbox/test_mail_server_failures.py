@@ -14,10 +14,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from config.celery import app
-from initiative.filing import consideration_deadline, initiative_submit
+from initiative.filing.deadlines import consideration_deadline
+from initiative.filing.submit import initiative_submit
+from initiative.filing.tasks import build_packet_task
 from initiative.lifecycle import Status
 from initiative.models import CommitteeMember, Initiative, Packet, PacketStatus
-from initiative.tasks import build_packet_task
 from tests.initiative.conftest import FILED_THRESHOLD, sign_on_paper
 
 COUNCIL_EMAIL = "rada@gliwice.example.org"

@@ -7,11 +7,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 
+from initiative.filing.packet.storage import packet_file_read, packet_file_store
 from initiative.models import Packet
-from initiative.packet.storage import packet_file_read, packet_file_store
 from personal_data.encryption import key_id_of, key_id_of_file
 from signatures.models import PaperSheetScan, Signature
-from signatures.paper import paper_scan_content, paper_scan_upload
+from signatures.paper.services import paper_scan_upload
+from signatures.scan_files import paper_scan_content
 from signatures.services import signature_submit
 from tests.initiative.conftest import (  # noqa: F401  (fixtures)
     collecting_initiative,

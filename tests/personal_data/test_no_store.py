@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
 
-from signatures.paper import paper_row_enter
+from signatures.paper.services import paper_row_enter
 from tests.conftest import PASSWORD
 from tests.initiative.conftest import (  # noqa: F401  (fixtures)
     collecting_initiative,

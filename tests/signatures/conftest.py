@@ -163,11 +163,11 @@ def pesel_initiative(ready_initiative, author, clerk_of_gliwice):  # noqa: F811
     from django.db import transaction
 
     from initiative import services
-    from initiative.filing import initiative_submit
+    from initiative.filing.submit import initiative_submit
     from initiative.lifecycle import Action
     from initiative.models import Initiative
     from municipalities.local_rules import local_rules_import
-    from signatures.paper import paper_row_enter
+    from signatures.paper.services import paper_row_enter
     from tests.initiative.conftest import paper_supporter
 
     local_rules_import([GLIWICE_WITH_PESEL])
@@ -191,7 +191,7 @@ def other_verifying_initiative(start_initiative, join_committee, make_user, cler
     from django.db import transaction
 
     from initiative import services
-    from initiative.filing import initiative_submit
+    from initiative.filing.submit import initiative_submit
     from initiative.lifecycle import Action
     from initiative.models import Initiative
     from tests.initiative.conftest import complete_committee, sign_on_paper

@@ -11,8 +11,8 @@ from django.test import Client
 
 from signatures.models import Signature
 from tests.pki import ADULT_PESEL, krakow_collecting, open_krakow, pki, trusted_roots  # noqa: F401
+from tests.signatures.paper.test_paper_sheets import pesel_initiative  # noqa: F401  (a fixture)
 from tests.signatures.test_pages import powiat_initiative  # noqa: F401  (a fixture)
-from tests.signatures.test_paper_sheets import pesel_initiative  # noqa: F401  (a fixture)
 
 # The number as people also type it: with spaces; neither form may come back.
 TYPED = {"plain": ADULT_PESEL, "spaced": f"{ADULT_PESEL[:6]} {ADULT_PESEL[6:]}"}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from initiative.packet.verify import packet_verify
+from initiative.filing.packet.verify import packet_verify
 
 
 class Command(BaseCommand):
