@@ -9,10 +9,12 @@ from django.db import transaction
 
 from accounts.models import User
 from initiative import committee, services
+from initiative.filing.submit import initiative_submit
 from initiative.models import CommitteeInvitation, Initiative, Role
 from initiative.tokens import invitation_token
 from legal_templates.models import LegalTemplate
 from municipalities.models import Unit
+from signatures.paper.services import paper_row_enter
 
 DEMO_PEOPLE = [
     ("anna.nowak@example.org", "Anna Nowak", Role.REPRESENTATIVE),
@@ -80,9 +82,6 @@ LAST_NAMES = ["Nowak", "Wiśniewska", "Wójcik", "Kowalczyk", "Zieliński", "Szy
 def _demo_filing(*, teryt: str, slug: str) -> None:
     """A collection that reached its threshold, filed: the council office's side has something to show.
     The supporters are invented (names combined from lists, no real person), typed in as paper rows."""
-    from initiative.filing.submit import initiative_submit
-    from signatures.paper.services import paper_row_enter
-
     initiative = demo_initiative(teryt=teryt, slug=slug, open_it=True)
     if initiative is None:
         return

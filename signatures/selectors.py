@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
+from municipalities.local_rules import rules_in_force
 from signatures.checks import asks_citizenship
 from signatures.models import PaperSheetScan, Signature, SignatureStatus
 from signatures.scan_files import paper_scan_content
@@ -16,14 +17,22 @@ from signatures.tally import counts_by_method
 @dataclasses.dataclass(frozen=True)
 class SupportCount:
     """The public count is of confirmed signatures in the forms the council's rules accept
-    (docs/law.md §Forms of support)."""
+    (docs/law.md §Forms of support), beside the threshold it is measured against (`Initiative.threshold`).
+    The one place that says whether the threshold is reached: filing, pages and the API all read it here."""
 
     by_method: dict[str, int]
     accepted_methods: tuple[str, ...]
+    threshold: int | None
 
     @property
     def counted(self) -> int:
         return sum(count for method, count in self.by_method.items() if method in self.accepted_methods)
+
+    @property
+    def reached(self) -> bool:
+        """Enough counted signatures to file (docs/law.md §Opening and filing); never while the threshold
+        is unknown."""
+        return self.threshold is not None and self.counted >= self.threshold
 
     @property
     def unofficial(self) -> int:
@@ -36,8 +45,6 @@ def accepted_methods(initiative) -> tuple[str, ...]:
     The one definition of "counted" for the count, the packet and the clerk's verification."""
     if initiative.rules:
         return tuple(initiative.rules["signature_methods"])
-    from municipalities.local_rules import rules_in_force
-
     return rules_in_force(initiative.municipality).signature_methods
 
 
@@ -46,7 +53,9 @@ def support_counts(initiatives) -> dict[int, SupportCount]:
     counts = counts_by_method([initiative.pk for initiative in initiatives])
     return {
         initiative.pk: SupportCount(
-            by_method=counts[initiative.pk], accepted_methods=accepted_methods(initiative)
+            by_method=counts[initiative.pk],
+            accepted_methods=accepted_methods(initiative),
+            threshold=initiative.threshold,
         )
         for initiative in initiatives
     }
