@@ -22,17 +22,11 @@ import time
 from pathlib import Path
 
 import psycopg
+from get_load import run_phase, warm_up
+from gunicorn_server import free_port, gunicorn, server_environment, wait_until_healthy
 from harness import OUT_DIR, fresh_database, machine_facts, server_facts
+from measuring import print_rows
 from psycopg import sql
-from search_load import (
-    free_port,
-    gunicorn,
-    print_rows,
-    run_phase,
-    server_environment,
-    wait_until_healthy,
-    warm_up,
-)
 
 BATCH = 100_000  # rows per INSERT … SELECT generate_series, so that progress shows
 SHARDS = 16  # SignatureTally.SHARDS

@@ -12,9 +12,9 @@ filing orders the build task; here a memory broker swallows it, and each build r
 process of its own, so that its peak resident memory (`ru_maxrss`) is the build's alone:
 
 - **build**: `initiative.filing.packet.build.packet_build` as the Celery task calls it, with the production
-settings
-  (DEBUG=0) and a development seal made for the run: gather (database, decryption, hashes), render (Typst,
-  part by part), assemble (pikepdf, the attachments included), seal (pyHanko), store (the file and the row);
+  settings (DEBUG=0) and a development seal made for the run: gather (database, decryption, hashes), render
+  (Typst, part by part), assemble (pikepdf, the attachments included), seal (pyHanko), store (the file and
+  the row), timed by bench/phase_clock.py, which wraps the build's steps in the child process;
 - **validate**: in another fresh process, `documents.pades.validate_seal` and the public check
   `initiative.filing.packet.verify.packet_verify` (seal, integrity appendix, attached files, the record);
 - **Typst alone**: in a fresh process each, one compile of a part as the build renders it (2,000 rows of the
@@ -309,13 +309,15 @@ def child_prepare(argument: dict) -> dict:
 
 
 def child_build(packet_id: int) -> dict:
+    from phase_clock import PhaseClock
+
     from initiative.filing.packet.build import packet_build
-    from initiative.filing.packet.render import PhaseClock
     from initiative.models import Packet
 
     clock = PhaseClock()
+    clock.instrument()
     started = time.perf_counter()
-    packet_build(packet_id, clock=clock)
+    packet_build(packet_id)
     wall = time.perf_counter() - started
     build_peak = peak_mib()  # before reading the stored file back below, which is not the build's
     packet = Packet.objects.get(pk=packet_id)
@@ -369,8 +371,10 @@ def child_typst_alone(argument: dict) -> dict:
 
     from documents.typst_render import render_pdf
     from initiative.filing.packet import integrity
-    from initiative.filing.packet.contents import identification, list_layout, list_row, packet_records
-    from initiative.filing.packet.render import HASHES_PER_PART, LIST_ROWS_PER_PART, STANDARD
+    from initiative.filing.packet.facts import list_layout, packet_facts, packet_records
+    from initiative.filing.packet.part_process import STANDARD
+    from initiative.filing.packet.parts import HASHES_PER_PART, LIST_ROWS_PER_PART, list_piece
+    from initiative.filing.packet.wording import identification, list_row
     from initiative.models import Packet
 
     packet = Packet.objects.select_related("initiative__municipality").get(pk=argument["packet"])
@@ -379,16 +383,11 @@ def child_typst_alone(argument: dict) -> dict:
         rows = LIST_ROWS_PER_PART if kind == "list" else HASHES_PER_PART
     layout = list_layout(packet.initiative)
     records = list(itertools.islice(packet_records(packet.initiative), rows))
-    data = {"ident": identification(packet), "first_page": 1}
+    data = {"ident": identification(packet.initiative_id, packet.version), "first_page": 1}
     if kind == "list":
         template = "packet_list.typ"
-        data.update(
-            columns=[{"title": column["title"], "width_mm": column["width_mm"]} for column in layout.columns],
-            rows=[list_row(record, layout) for record in records],
-            running_title="Część A. Wykaz osób popierających projekt uchwały",
-            heading=None,
-            intro=[],
-        )
+        rows = [list_row(record, layout) for record in records]
+        data.update(list_piece(packet_facts(packet), layout, rows, opens_part=False))
     else:
         template = "packet_appendix.typ"
         hashes = [integrity.record_hash(record) for record in records]

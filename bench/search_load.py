@@ -9,34 +9,25 @@ connections, then stops gunicorn and drops the database, also on Ctrl-C. See ben
 """
 
 import argparse
-import base64
-import contextlib
 import csv
 import datetime
-import http.client
-import itertools
 import json
 import os
 import random
-import resource
-import secrets
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-import psutil
 import psycopg
+from get_load import run_phase, warm_up
+from gunicorn_server import free_port, gunicorn, probe, server_environment, wait_until_healthy
 from harness import DEFAULT_TERC, OUT_DIR, REPO, fresh_database, machine_facts, server_facts
+from measuring import print_rows
 
-VENV_BIN = Path(sys.executable).parent
 SEED = 20200101
-REQUEST_TIMEOUT = 30  # seconds; a request slower than that counts as an error
-STARTUP_TIMEOUT = 60
 
 
 def api(**params: str) -> str:
@@ -150,25 +141,7 @@ def main() -> int:
     return 0 if all(phase["errors"] == 0 and not phase["stopped_early"] for phase in phases) else 1
 
 
-# --- the server and its data -------------------------------------------------------------------------
-
-
-def server_environment(url: str, out_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DEBUG="0",
-        SECRET_KEY=secrets.token_hex(32),  # 64 characters, new for every run
-        FIELD_ENCRYPTION_KEYS=base64.urlsafe_b64encode(os.urandom(32)).decode(),  # required with DEBUG=0
-        SECURE_SSL_REDIRECT="0",
-        ALLOWED_HOSTS="127.0.0.1",
-        RATE_LIMITS="off",
-        # Static files (the manifest that DEBUG=0 needs to render pages) go under bench/out, not var/.
-        VAR_DIR=str(out_dir / "var"),
-        LOG_LEVEL="WARNING",
-    )
-    return env
+# --- the data ----------------------------------------------------------------------------------------
 
 
 def prepare(env: dict[str, str], terc_file: Path, url: str, out_dir: Path) -> None:
@@ -200,66 +173,7 @@ def write_synthetic_population(url: str, path: Path) -> None:
                 writer.writerow([teryt, int(low * (high / low) ** rng.random()), "2019-12-31"])
 
 
-def free_port() -> int:
-    with socket.socket() as probe_socket:
-        probe_socket.bind(("127.0.0.1", 0))
-        return probe_socket.getsockname()[1]
-
-
-@contextlib.contextmanager
-def gunicorn(env: dict[str, str], port: int, workers: int, threads: int, log_path: Path):
-    command = [
-        str(VENV_BIN / "gunicorn"),
-        "config.wsgi:application",
-        *("-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}"),
-    ]
-    with log_path.open("w", encoding="utf-8") as log:
-        # A session of its own: Ctrl-C reaches only this script, which then stops the server in order.
-        server = subprocess.Popen(
-            command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        try:
-            yield server
-        finally:
-            stop(server)
-
-
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.terminate()  # gunicorn's graceful shutdown: finish requests in flight, stop the workers
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            server.wait(timeout=15)
-    # The workers are in the server's own process group: make sure none outlives the master.
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(server.pid, signal.SIGKILL)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        server.wait(timeout=5)
-
-
-def wait_until_healthy(server: subprocess.Popen, port: int, log_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {server.returncode}; see {log_path}")
-        with contextlib.suppress(OSError, http.client.HTTPException):
-            if probe(port, "/health/") == 200:
-                return
-        time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer /health/ within {STARTUP_TIMEOUT} s; see {log_path}")
-
-
-def probe(port: int, path: str) -> int:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        response.read()
-        return response.status
-    finally:
-        connection.close()
-
-
-# --- the load ----------------------------------------------------------------------------------------
+# --- the load (sent by get_load.py to the server of gunicorn_server.py) --------------------------------
 
 
 def build_schedule(mix: list[tuple[str, str, int, int]], count: int) -> list[tuple[str, str, int]]:
@@ -267,241 +181,6 @@ def build_schedule(mix: list[tuple[str, str, int, int]], count: int) -> list[tup
     rng = random.Random(SEED)
     chosen = rng.choices(mix, weights=[weight for *_, weight in mix], k=count)
     return [(group, path, status) for group, path, status, _ in chosen]
-
-
-class Client:
-    """One keep-alive connection, reopened when the server closes it (counted, not an error)."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.connection: http.client.HTTPConnection | None = None
-        self.reconnects = 0
-
-    def get(self, path: str) -> tuple[int, int]:
-        reused = self.connection is not None
-        try:
-            return self._get(path)
-        except (ConnectionError, http.client.RemoteDisconnected, http.client.BadStatusLine):
-            self.close()
-            if not reused:
-                raise
-            self.reconnects += 1
-            return self._get(path)
-
-    def _get(self, path: str) -> tuple[int, int]:
-        if self.connection is None:
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
-        headers = {"Accept": "text/html" if path.startswith("/councils/") else "application/json"}
-        self.connection.request("GET", path, headers=headers)
-        response = self.connection.getresponse()
-        body = response.read()
-        if response.will_close:
-            self.close()
-        return response.status, len(body)
-
-    def close(self) -> None:
-        if self.connection is not None:
-            self.connection.close()
-            self.connection = None
-
-
-def warm_up(port: int, mix: list[tuple[str, str, int, int]], deadline: float) -> None:
-    """Every distinct request a few times, so that imports, caches and pools are warm before timing."""
-    client = Client(port)
-    try:
-        for _, path, *_ in mix * 3:
-            if time.monotonic() > deadline:
-                return
-            client.get(path)
-    finally:
-        client.close()
-
-
-def run_phase(
-    port: int,
-    schedule: list[tuple[str, str, int]],
-    concurrency: int,
-    server: subprocess.Popen,
-    url: str,
-    deadline: float,
-) -> dict:
-    total = len(schedule)
-    latencies: list[float | None] = [None] * total
-    statuses: list[int | None] = [None] * total
-    sizes = [0] * total
-    failures: list[str] = []
-    reconnects = []
-    next_index = itertools.count()  # next() on itertools.count is atomic under the GIL
-    stop_event = threading.Event()
-
-    def worker() -> None:
-        client = Client(port)
-        try:
-            while not stop_event.is_set():
-                index = next(next_index)
-                if index >= total:
-                    return
-                if time.monotonic() > deadline:
-                    stop_event.set()
-                    return
-                _, path, _ = schedule[index]
-                start = time.perf_counter()
-                try:
-                    statuses[index], sizes[index] = client.get(path)
-                except (OSError, http.client.HTTPException) as error:
-                    failures.append(f"{path}: {type(error).__name__}: {error}")
-                    client.close()
-                latencies[index] = time.perf_counter() - start
-        finally:
-            reconnects.append(client.reconnects)
-            client.close()
-
-    measured = run_measured(worker, concurrency, stop_event, server, url)
-    wall = measured["wall"]
-    done = [i for i in range(total) if latencies[i] is not None]
-    unexpected = [i for i in done if statuses[i] != schedule[i][2]]
-    for i in unexpected[:20]:
-        if statuses[i] is not None:
-            failures.append(f"{schedule[i][1]}: status {statuses[i]}, expected {schedule[i][2]}")
-    groups = {}
-    for group in dict.fromkeys(group for group, _, _ in schedule):
-        members = [i for i in done if schedule[i][0] == group]
-        groups[group] = {
-            "requests": len(members),
-            **summary([latencies[i] for i in members]),
-            "mean_bytes": round(sum(sizes[i] for i in members) / len(members)) if members else None,
-        }
-    return {
-        "concurrency": concurrency,
-        "requests": len(done),
-        "errors": len(unexpected),
-        "stopped_early": len(done) < total,
-        "wall_seconds": round(wall, 3),
-        "requests_per_second": round(len(done) / wall, 1) if wall else None,
-        **summary([latencies[i] for i in done]),
-        "reconnects": sum(reconnects),
-        **cpu_report(measured, len(done)),
-        "groups": groups,
-        "failures": failures[:20],
-    }
-
-
-def run_measured(worker, concurrency: int, stop_event: threading.Event, server, url: str) -> dict:
-    """Run `concurrency` threads of `worker` to their end: the wall time and the CPU each party used."""
-    cpu_before, workers_before = cpu_seconds(server, url), worker_cpu_seconds(server)
-    machine_before = machine_cpu_ticks()
-    start = time.perf_counter()
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    try:
-        for thread in threads:
-            thread.join()
-    finally:
-        stop_event.set()
-    wall = time.perf_counter() - start
-    cpu_after, workers_after = cpu_seconds(server, url), worker_cpu_seconds(server)
-    return {
-        "wall": wall,
-        "cpu_seconds": {
-            name: round(cpu_after[name] - cpu_before[name], 2)
-            if cpu_after[name] is not None and cpu_before[name] is not None
-            else None
-            for name in cpu_before
-        },
-        "machine_cpu_percent": machine_cpu_percent(machine_before, machine_cpu_ticks()),
-        # Keep-alive connections stay with the worker that accepted them: an uneven split shows here.
-        "cpu_seconds_by_gunicorn_worker": sorted(
-            round(workers_after[pid] - workers_before.get(pid, 0), 2) for pid in workers_after
-        ),
-    }
-
-
-def cpu_report(measured: dict, requests: int) -> dict:
-    """The CPU part of a phase's result, per party and per request."""
-    return {
-        "cpu_seconds": measured["cpu_seconds"],
-        "cpu_ms_per_request": {
-            name: round(seconds * 1000 / requests, 2) if seconds is not None and requests else None
-            for name, seconds in measured["cpu_seconds"].items()
-        },
-        "machine_cpu_percent": measured["machine_cpu_percent"],
-        "cpu_seconds_by_gunicorn_worker": measured["cpu_seconds_by_gunicorn_worker"],
-    }
-
-
-def summary(latencies: list[float]) -> dict:
-    if not latencies:
-        return {"p50_ms": None, "p95_ms": None, "p99_ms": None, "max_ms": None}
-    ordered = sorted(latencies)
-
-    def percentile(fraction: float) -> float:
-        # Nearest rank: the smallest latency that at least `fraction` of the requests did not exceed.
-        rank = max(1, -(-len(ordered) * fraction // 1))
-        return round(ordered[int(rank) - 1] * 1000, 2)
-
-    return {
-        "p50_ms": percentile(0.50),
-        "p95_ms": percentile(0.95),
-        "p99_ms": percentile(0.99),
-        "max_ms": round(ordered[-1] * 1000, 2),
-    }
-
-
-def machine_cpu_ticks() -> list[int] | None:
-    try:
-        with open("/proc/stat", encoding="ascii") as stat:
-            return [int(value) for value in stat.readline().split()[1:]]
-    except (OSError, ValueError):
-        return None
-
-
-def machine_cpu_percent(before: list[int] | None, after: list[int] | None) -> dict[str, float] | None:
-    """How the whole machine's CPU time went during a phase: idle left means the cores were not the limit;
-    steal is time the hypervisor gave to other guests."""
-    if not before or not after:
-        return None
-    delta = [b - a for a, b in zip(before, after, strict=False)]
-    total = sum(delta[:8]) or 1  # user nice system idle iowait irq softirq steal (guest is inside user)
-    idle, steal = delta[3] + delta[4], delta[7]
-    return {
-        "busy": round(100 * (total - idle - steal) / total, 1),
-        "idle": round(100 * idle / total, 1),
-        "steal": round(100 * steal / total, 1),
-    }
-
-
-def worker_cpu_seconds(server: subprocess.Popen) -> dict[int, float]:
-    try:
-        return {p.pid: sum(p.cpu_times()[:2]) for p in psutil.Process(server.pid).children(recursive=True)}
-    except psutil.Error:
-        return {}
-
-
-def cpu_seconds(server: subprocess.Popen, url: str) -> dict[str, float | None]:
-    """CPU time used so far by this load generator, by gunicorn (master and workers), and by the
-    PostgreSQL backends serving the benchmark database: which of the three the two cores went to."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    result: dict[str, float | None] = {"load_generator": usage.ru_utime + usage.ru_stime}
-    try:
-        master = psutil.Process(server.pid)
-        processes = [master, *master.children(recursive=True)]
-        result["gunicorn"] = sum(sum(p.cpu_times()[:2]) for p in processes)
-    except psutil.Error:
-        result["gunicorn"] = None
-    try:
-        with psycopg.connect(url, autocommit=True) as connection:
-            pids = [
-                pid
-                for (pid,) in connection.execute(
-                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND pid <> pg_backend_pid()"
-                )
-            ]
-        result["postgres_backends"] = sum(sum(psutil.Process(pid).cpu_times()[:2]) for pid in pids)
-    except (psutil.Error, psycopg.Error):
-        result["postgres_backends"] = None  # a server on another machine, or not ours to inspect
-    return result
 
 
 # --- the report --------------------------------------------------------------------------------------
@@ -552,12 +231,6 @@ def print_tables(result: dict) -> None:
     for phase in result["phases"]:
         for failure in phase["failures"][:5]:
             print(f"c={phase['concurrency']}: {failure}")
-
-
-def print_rows(rows: list[tuple[str, ...]]) -> None:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from initiative.emails import send_committee_invitation
 from initiative.errors import InvalidInput, NotVisible, TransitionRefused
 from initiative.invitations import invitation_issue
-from initiative.lifecycle import COMMITTEE_EDITABLE_STATES
 from initiative.models import CommitteeInvitation, CommitteeMember, Initiative, Role
 from initiative.tokens import invitation_id_from_token
 from personal_data.person_text import FULL_NAME_MAX, address_clean, person_name_clean
@@ -32,17 +31,32 @@ def sits_on_committee(initiative_id: int, user) -> bool:
     return _active_seats(initiative_id, user).exists()
 
 
-def locked_initiative_for_member(initiative_id: int, user) -> tuple[Initiative, CommitteeMember]:
-    """The initiative locked for update, if `user` sits on its committee; NotVisible otherwise."""
-    initiative = Initiative.objects.select_for_update().filter(pk=initiative_id).first()
-    seat = active_seat(initiative, user) if initiative else None
-    if seat is None:
+def initiative_for_member(initiative_id: int, user, *, lock: bool = False) -> Initiative:
+    """The committee gate: the initiative if `user` sits on its committee; NotVisible (404) for everybody
+    else, as if there were no initiative, so nobody learns that a draft exists.
+
+    Every page, endpoint and service of the committee passes through here. `lock=True` takes the row FOR
+    UPDATE (call inside a transaction): two members changing the initiative at once then queue up, and a
+    seat cannot be given up under a change the member is still making.
+    """
+    initiatives = Initiative.objects.select_related("municipality")
+    if lock:
+        initiatives = initiatives.select_for_update(of=("self",))
+    initiative = initiatives.filter(pk=initiative_id).first()
+    if initiative is None or not sits_on_committee(initiative_id, user):
         raise NotVisible
-    return initiative, seat
+    return initiative
+
+
+def _locked_seat(initiative_id: int, user) -> tuple[Initiative, CommitteeMember]:
+    """Through the gate, locked, with the member's own seat: for the committee's changes to itself.
+    Seats change only under this lock, so the seat the gate saw is still there."""
+    initiative = initiative_for_member(initiative_id, user, lock=True)
+    return initiative, active_seat(initiative, user)
 
 
 def _require_editable(initiative: Initiative) -> None:
-    if initiative.status not in COMMITTEE_EDITABLE_STATES:
+    if not initiative.committee_editable:
         raise TransitionRefused(_("The committee can change only while the initiative is a draft."))
 
 
@@ -52,7 +66,7 @@ def committee_invite(*, initiative_id: int, actor, email: str) -> CommitteeInvit
     `sent_at` on the answer tells whether this call sent the e-mail.
     """
     with transaction.atomic():
-        initiative, _seat = locked_initiative_for_member(initiative_id, actor)
+        initiative = initiative_for_member(initiative_id, actor, lock=True)
         _require_editable(initiative)
         email = email.strip().lower()
         if initiative.committee_members.filter(user__email__iexact=email, left_at__isnull=True).exists():
@@ -132,14 +146,14 @@ def committee_declare(
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
-        initiative, seat = locked_initiative_for_member(initiative_id, user)
+        initiative, seat = _locked_seat(initiative_id, user)
         _require_editable(initiative)
         return _save_declaration(seat, **declaration)
 
 
 def committee_leave(*, initiative_id: int, user) -> None:
     with transaction.atomic():
-        initiative, seat = locked_initiative_for_member(initiative_id, user)
+        initiative, seat = _locked_seat(initiative_id, user)
         _require_editable(initiative)
         if initiative.committee_members.filter(left_at__isnull=True).count() == 1:
             raise TransitionRefused(_("The last member cannot leave; withdraw the initiative instead."))
@@ -150,7 +164,7 @@ def committee_leave(*, initiative_id: int, user) -> None:
 def committee_remove(*, initiative_id: int, actor, member_id: int) -> None:
     """The author or the representative removes another member."""
     with transaction.atomic():
-        initiative, seat = locked_initiative_for_member(initiative_id, actor)
+        initiative, seat = _locked_seat(initiative_id, actor)
         _require_editable(initiative)
         if seat.role != Role.REPRESENTATIVE and initiative.created_by_id != actor.pk:
             raise TransitionRefused(_("Only the author or the representative can remove members."))

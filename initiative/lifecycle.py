@@ -53,7 +53,13 @@ PUBLIC_STATES = frozenset(Status) - {Status.DRAFT}
 FINISHED_STATES = frozenset(
     {Status.REJECTED, Status.ADOPTED, Status.NOT_ADOPTED, Status.WITHDRAWN, Status.EXPIRED}
 )
+# The draft's text and its committee may change only before collection opens: supporters sign that text.
 COMMITTEE_EDITABLE_STATES = frozenset({Status.DRAFT})
+# The support list is open: supporters sign and withdraw, the committee types paper rows and adds scans, and
+# the committee may file. A supplement period (art. 41a ust. 5 u.s.g.) reopens it in the same state.
+COLLECTING_STATES = frozenset({Status.COLLECTING})
+# The council has decided on the accepted draft (art. 41a ust. 3 u.s.g.).
+OUTCOME_STATES = TRANSITIONS[Action.RECORD_OUTCOME][1]
 # Filed and before the council office's decision: the 3-month deadline runs (art. 41a ust. 3 u.s.g.); an
 # accepted draft has its session date, and a supplement period stops the clock.
 AWAITING_DECISION_STATES = frozenset({Status.SUBMITTED, Status.UNDER_VERIFICATION})

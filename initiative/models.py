@@ -10,7 +10,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from initiative.errors import TransitionRefused
-from initiative.lifecycle import FINISHED_STATES, TRANSITIONS, Action, Status
+from initiative.lifecycle import (
+    COLLECTING_STATES,
+    COMMITTEE_EDITABLE_STATES,
+    FINISHED_STATES,
+    OUTCOME_STATES,
+    TRANSITIONS,
+    Action,
+    Status,
+)
 from personal_data.fields import EncryptedTextField
 
 
@@ -38,9 +46,6 @@ class Initiative(models.Model):
     population_as_of_used = models.DateField(null=True, blank=True)
     population_source_used = models.CharField(max_length=200, blank=True)
     rules = models.JSONField(_("local rules applied"), null=True, blank=True)
-
-    # Set once by the signatures layer when the counted signatures first reach the threshold.
-    threshold_reached_at = models.DateTimeField(null=True, blank=True)
 
     opened_at = models.DateTimeField(null=True, blank=True)
     collection_ends_at = models.DateTimeField(null=True, blank=True)
@@ -83,6 +88,34 @@ class Initiative(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def threshold(self) -> int | None:
+        """The signatures needed: the figure frozen at opening (docs/law.md §Thresholds); before that, the
+        council's statutory figure today, None while its population is unknown."""
+        if self.signature_threshold is not None:
+            return self.signature_threshold
+        return self.municipality.signature_threshold
+
+    def can(self, action: str) -> bool:
+        """Whether the present state allows `action` (the table in initiative.lifecycle). State only: the
+        guards that look at other rows (the committee, the count, the rules) stay with the services."""
+        return self.status in TRANSITIONS[action][0]
+
+    @property
+    def collects_signatures(self) -> bool:
+        """The support list is open (lifecycle.COLLECTING_STATES): supporters may sign and withdraw."""
+        return self.status in COLLECTING_STATES
+
+    @property
+    def committee_editable(self) -> bool:
+        """The committee may still change the draft and itself (lifecycle.COMMITTEE_EDITABLE_STATES)."""
+        return self.status in COMMITTEE_EDITABLE_STATES
+
+    @property
+    def has_outcome(self) -> bool:
+        """The council has adopted the draft or not (lifecycle.OUTCOME_STATES)."""
+        return self.status in OUTCOME_STATES
+
     def transition(self, action: str, *, actor, to: str | None = None, reason: str = "", **stamps) -> None:
         """Move to the next state: check the table, lock the row, stamp the times, record the change.
 
@@ -92,9 +125,9 @@ class Initiative(models.Model):
         """
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("transition() must run inside transaction.atomic()")
-        sources, targets = TRANSITIONS[action]
+        targets = TRANSITIONS[action][1]
         target = to or (next(iter(targets)) if len(targets) == 1 else None)
-        if self.status not in sources or target not in targets:
+        if not self.can(action) or target not in targets:
             raise TransitionRefused(
                 gettext("The initiative is %(status)s; it cannot be %(action)s now.")
                 % {"status": Status(self.status).label, "action": Action(action).label}

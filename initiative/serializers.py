@@ -83,14 +83,11 @@ class InitiativeOutSerializer(serializers.ModelSerializer):
         return self._count(initiative).counted
 
     def get_threshold_reached(self, initiative: Initiative) -> bool:
-        threshold = self.get_signature_threshold(initiative)
-        return threshold is not None and self.get_signature_count(initiative) >= threshold
+        return self._count(initiative).reached
 
     def get_signature_threshold(self, initiative: Initiative) -> int | None:
-        """Frozen at opening; before that, what the council's figure gives today."""
-        if initiative.signature_threshold is not None:
-            return initiative.signature_threshold
-        return initiative.municipality.signature_threshold
+        """Frozen at opening; before that, what the council's figure gives today (`Initiative.threshold`)."""
+        return self._count(initiative).threshold
 
     def get_committee(self, initiative: Initiative) -> list[dict]:
         members = getattr(initiative, "active_members", None)

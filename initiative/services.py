@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from initiative.committee import committee_shortfalls, locked_initiative_for_member
+from initiative.committee import committee_shortfalls, initiative_for_member
 from initiative.emails import send_council_chair_notice
 from initiative.errors import InvalidInput, TransitionRefused
-from initiative.lifecycle import Action, Status
+from initiative.lifecycle import COLLECTING_STATES, Action, Status
 from initiative.models import CommitteeMember, Initiative, StatusChange, collection_end
 from legal_templates.fields import clean_justification, clean_values, json_values
 from legal_templates.formal_check import formal_check
@@ -87,8 +87,8 @@ def initiative_create(*, author, unit: Unit, template: LegalTemplate, fields: di
 def initiative_update(*, initiative_id: int, actor, fields: dict, justification: dict):
     """Change the draft's text (only in draft). Returns (initiative, formal findings)."""
     with transaction.atomic():
-        initiative, _seat = locked_initiative_for_member(initiative_id, actor)
-        if initiative.status != Status.DRAFT:
+        initiative = initiative_for_member(initiative_id, actor, lock=True)
+        if not initiative.committee_editable:
             raise TransitionRefused(
                 _("Only a draft can be changed; the text is frozen once collection opens.")
             )
@@ -127,8 +127,8 @@ def initiative_open(*, initiative_id: int, actor) -> Initiative:
     No approval by the council chair is needed first (WSA Kraków III SA/Kr 842/22 struck such a rule down).
     """
     with transaction.atomic():
-        initiative, _seat = locked_initiative_for_member(initiative_id, actor)
-        if initiative.status == Status.DRAFT:
+        initiative = initiative_for_member(initiative_id, actor, lock=True)
+        if initiative.can(Action.OPEN):
             problems = open_refusals(initiative)
             if problems:
                 raise TransitionRefused(" ".join(problems))
@@ -152,7 +152,7 @@ def initiative_open(*, initiative_id: int, actor) -> Initiative:
 
 def initiative_withdraw(*, initiative_id: int, actor, reason: str = "") -> Initiative:
     with transaction.atomic():
-        initiative, _seat = locked_initiative_for_member(initiative_id, actor)
+        initiative = initiative_for_member(initiative_id, actor, lock=True)
         initiative.transition(Action.WITHDRAW, actor=actor, reason=reason, withdrawn_at=timezone.now())
     return initiative
 
@@ -174,7 +174,9 @@ def initiatives_expire_due() -> int:
     """Expire every first collection whose window has ended, each in its own transaction; a supplement
     period ends in filing instead (initiative.filing.submit). Returns how many expired."""
     due = Initiative.objects.filter(
-        status=Status.COLLECTING, collection_ends_at__lte=timezone.now(), supplement_requested_at__isnull=True
+        status__in=COLLECTING_STATES,
+        collection_ends_at__lte=timezone.now(),
+        supplement_requested_at__isnull=True,
     )
     expired = 0
     for initiative_id in due.values_list("pk", flat=True):

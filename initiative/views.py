@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from initiative import committee, services
-from initiative.committee import active_seat, sits_on_committee
+from initiative.committee import active_seat, initiative_for_member, sits_on_committee
 from initiative.errors import DomainError, InvalidInput, NotVisible, TransitionRefused
 from initiative.filing.submit import initiative_submit
 from initiative.forms import DeclarationForm, DraftForm, InvitationForm, WithdrawForm
-from initiative.lifecycle import Status
-from initiative.models import Initiative
+from initiative.lifecycle import Action
 from initiative.selectors import initiative_visible, initiatives_of_member, initiatives_public
 from legal_templates.formal_check import formal_check
 from legal_templates.models import LegalTemplate
@@ -41,16 +40,15 @@ def initiative_detail(request, initiative_id: int):
     initiative = initiative_visible(initiative_id, request.user)
     if initiative is None:
         raise Http404
-    threshold = initiative.signature_threshold or initiative.municipality.signature_threshold
     count = support_count(initiative)
-    percent = min(100, round(100 * count.counted / threshold)) if threshold else 0
+    percent = min(100, round(100 * count.counted / count.threshold)) if count.threshold else 0
     return render(
         request,
         "initiative/detail.html",
         {
             "initiative": initiative,
             "draft": services.initiative_draft(initiative),
-            "threshold": threshold,
+            "threshold": count.threshold,
             "count": count,
             "percent": percent,
             "is_member": sits_on_committee(initiative.pk, request.user),
@@ -122,20 +120,16 @@ def _preview(template, unit, form) -> dict:
     return {"draft": draft, "findings": findings} if draft else {}
 
 
-def _member_initiative(request, initiative_id: int) -> Initiative:
-    initiative = initiative_visible(initiative_id, request.user)
-    if initiative is None or not sits_on_committee(initiative.pk, request.user):
-        raise Http404
-    return initiative
-
-
 @login_required
 def initiative_manage(request, initiative_id: int):
-    initiative = _member_initiative(request, initiative_id)
+    try:
+        initiative = initiative_for_member(initiative_id, request.user)
+    except NotVisible as error:
+        raise Http404 from error
     seat = active_seat(initiative, request.user)
     draft = services.initiative_draft(initiative)
-    is_draft = initiative.status == Status.DRAFT
-    count = support_count(initiative) if initiative.status == Status.COLLECTING else None
+    editable = initiative.committee_editable
+    count = support_count(initiative) if initiative.collects_signatures else None
     return render(
         request,
         "initiative/manage.html",
@@ -143,10 +137,10 @@ def initiative_manage(request, initiative_id: int):
             "initiative": initiative,
             "seat": seat,
             "draft": draft,
-            "findings": formal_check(draft) if is_draft else [],
-            "refusals": services.open_refusals(initiative) if is_draft else [],
+            "findings": formal_check(draft) if editable else [],
+            "refusals": services.open_refusals(initiative) if initiative.can(Action.OPEN) else [],
             "rules": rules_in_force(initiative.municipality),
-            "members": initiative.active_members,
+            "members": initiative.committee_members.filter(left_at__isnull=True).select_related("user"),
             "invitations": initiative.invitations.filter(accepted_at__isnull=True),
             "invitation_form": InvitationForm(),
             "declaration_form": DeclarationForm(
@@ -157,9 +151,11 @@ def initiative_manage(request, initiative_id: int):
                 }
             ),
             "withdraw_form": WithdrawForm(),
+            "can_open": initiative.can(Action.OPEN),
+            "can_withdraw": initiative.can(Action.WITHDRAW),
             "can_remove": seat.role == "representative" or initiative.created_by_id == request.user.pk,
             "count": count,
-            "can_file": count is not None and count.counted >= initiative.signature_threshold,
+            "can_file": count is not None and count.reached,
             "packets": initiative.packets.order_by("-version"),
         },
     )
@@ -167,8 +163,11 @@ def initiative_manage(request, initiative_id: int):
 
 @login_required
 def initiative_edit(request, initiative_id: int):
-    initiative = _member_initiative(request, initiative_id)
-    if initiative.status != Status.DRAFT:
+    try:
+        initiative = initiative_for_member(initiative_id, request.user)
+    except NotVisible as error:
+        raise Http404 from error
+    if not initiative.committee_editable:
         messages.error(request, _("Only a draft can be changed; the text is frozen once collection opens."))
         return redirect("initiative-manage", initiative_id=initiative.pk)
     version = initiative.template_version.template.versions.order_by("-version").first()

@@ -6,6 +6,7 @@ figure is the unit's population; the statute names no source or date, so the cal
 """
 
 from municipalities.levels import Level
+from municipalities.statutes import INITIATIVE_STATUTES
 
 # (population up to and including, supporters needed); the last band has no upper bound.
 GMINA_BANDS = ((5_000, 100), (20_000, 200), (None, 300))  # art. 41a ust. 2 pkt 1-3 u.s.g.
@@ -29,9 +30,5 @@ def signature_threshold(level: str, population: int | None) -> int | None:
     raise AssertionError("the last band of every level is unbounded")
 
 
-# Where the threshold is written, for people: shown beside every figure.
-STATUTE_BASIS = {
-    Level.GMINA: "art. 41a ust. 2 ustawy o samorządzie gminnym",
-    Level.POWIAT: "art. 42a ust. 2 ustawy o samorządzie powiatowym",
-    Level.WOJEWODZTWO: "art. 89a ust. 2 ustawy o samorządzie województwa",
-}
+# Where the threshold is written, for people: shown beside every figure ("art. 41a ust. 2 ustawy o …").
+STATUTE_BASIS = {level: statute.paragraph(2) for level, statute in INITIATIVE_STATUTES.items()}

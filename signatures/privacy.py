@@ -12,21 +12,12 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from initiative.lifecycle import Status
 from initiative.models import Role
 from legal_templates.organ_names import council_genitive
 from municipalities.levels import Level
+from municipalities.statutes import statute_of
 from signatures.checks import CITIZENSHIPS_BY_LEVEL
 
-# The article on civic initiatives in each level's statute (consolidated texts as cited by the templates).
-STATUTES = {
-    Level.GMINA: "art. 41a ustawy z dnia 8 marca 1990 r. o samorządzie gminnym "
-    "(Dz. U. z 2024 r. poz. 1465, z późn. zm.)",
-    Level.POWIAT: "art. 42a ustawy z dnia 5 czerwca 1998 r. o samorządzie powiatowym "
-    "(Dz. U. z 2024 r. poz. 107, z późn. zm.)",
-    Level.WOJEWODZTWO: "art. 89a ustawy z dnia 5 czerwca 1998 r. o samorządzie województwa "
-    "(Dz. U. z 2024 r. poz. 566, z późn. zm.)",
-}
 GDPR = (
     "rozporządzenie Parlamentu Europejskiego i Rady (UE) 2016/679 z dnia 27 kwietnia 2016 r. "
     "(Dz. Urz. UE L 119 z 4.05.2016, str. 1), RODO"
@@ -79,13 +70,13 @@ def privacy_notice(initiative) -> PrivacyNotice:
         deputy=by_role.get(Role.DEPUTY, ""),
         council_name=council_in_sentence(unit.council_name),
         council_email=unit.council_email,
-        statute=STATUTES[Level(unit.level)],
+        statute=statute_of(unit.level).citation,
         resolution_number=rules.get("resolution") or "",
         resolution_date=datetime.date.fromisoformat(adopted_on) if adopted_on else None,
         data=data_collected(unit, identifier=identifier),
         uses_pesel=identifier == "pesel",
         retention_days=settings.PERSONAL_DATA_RETENTION_DAYS,
-        collecting=initiative.status == Status.COLLECTING,
+        collecting=initiative.collects_signatures,
     )
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from initiative.errors import InvalidInput, TransitionRefused
-from initiative.lifecycle import Status
+from initiative.lifecycle import COLLECTING_STATES
 from initiative.models import Initiative
 from municipalities.models import SignatureMethod, Unit
 from personal_data.encryption import keyed_hash
@@ -67,7 +67,7 @@ def _locked_collecting(initiative_id: int, *, reserve_signature_id: bool = False
             [initiative_id],
         )
         row = cursor.fetchone()
-    if row is None or row[0] != Status.COLLECTING:
+    if row is None or row[0] not in COLLECTING_STATES:
         raise TransitionRefused(_("This initiative is not collecting signatures now."))
     heading = Heading(pk=initiative_id, title=row[4], council_name=row[5])
     return Collecting(identifier=row[1], level=row[2], heading=heading, signature_id=row[3])
@@ -137,8 +137,6 @@ def signature_submit(
             tally_add(initiative_id=initiative_id, method=method, delta=1)
         else:
             send_confirmation(signature, initiative.heading)  # in the outbox with the declaration
-    if confirmed_now:
-        note_threshold(initiative_id)
     return SignOutcome(signature=signature, duplicate=False)
 
 
@@ -221,7 +219,6 @@ def signature_confirm(*, token: str) -> Signature:
             signature.save(update_fields=["status", "confirmed_at"])
             tally_add(initiative_id=signature.initiative_id, method=signature.method, delta=1)
         send_receipt(signature, collecting.heading)  # in the outbox with the confirmation
-    note_threshold(signature.initiative_id)
     return signature
 
 
@@ -248,23 +245,3 @@ def signature_withdraw(*, token: str) -> Signature:
         signature.status = SignatureStatus.WITHDRAWN
         signature.save(update_fields=["status", "withdrawn_at"])
     return signature
-
-
-def note_threshold(initiative_id: int) -> None:
-    """Record when the counted signatures first reached the threshold (after commit, in its own statement)."""
-    from signatures.selectors import support_count
-
-    # Only what the check reads: this runs after every counted signature until the threshold is reached.
-    initiative = (
-        Initiative.objects.filter(
-            pk=initiative_id, threshold_reached_at__isnull=True, signature_threshold__isnull=False
-        )
-        .only("pk", "signature_threshold", "rules", "municipality_id")
-        .first()
-    )
-    if initiative is None:
-        return
-    if support_count(initiative).counted >= initiative.signature_threshold:
-        Initiative.objects.filter(pk=initiative_id, threshold_reached_at__isnull=True).update(
-            threshold_reached_at=timezone.now()
-        )

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from config.rate_limits import wait_seconds
 from initiative.errors import InvalidInput, TransitionRefused
-from initiative.lifecycle import Status
 from initiative.selectors import initiative_visible
 from municipalities.models import SignatureMethod
 from signatures.mailbox import MailboxFull
@@ -57,8 +56,8 @@ def signing_options(initiative) -> dict:
 
 
 def progress(initiative) -> dict:
-    threshold = initiative.signature_threshold or initiative.municipality.signature_threshold
-    return {"threshold": threshold, "count": support_count(initiative)}
+    count = support_count(initiative)
+    return {"threshold": count.threshold, "count": count}
 
 
 def too_many(request, template: str, context: dict, retry_after: int):
@@ -131,7 +130,7 @@ def withdraw(request, token: str):
     initiative = signature.initiative
     if signature.status_shown == SignatureStatus.WITHDRAWN:
         return landing(request, template=template, state="withdrawn", initiative=initiative)
-    if initiative.status != Status.COLLECTING:
+    if not initiative.collects_signatures:
         return landing(request, template=template, state="closed", initiative=initiative, status=409)
     return landing(request, template=template, state="ask", initiative=initiative)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import child_database_url
-from tests.initiative.filing.test_verify_packet import packet, part  # noqa: F401  (fixtures)
+from tests.initiative.filing.sealed_packets import packet, part  # noqa: F401  (fixtures)
 from tests.pki import pki_server, seal_pki, seal_settings  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent

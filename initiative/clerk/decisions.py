@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 from initiative.clerk.verification import verification_counts
 from initiative.emails import send_committee_notice
 from initiative.errors import InvalidInput, TransitionRefused
-from initiative.filing.deadlines import deadline_warnings
-from initiative.lifecycle import TRANSITIONS, Action, Status
+from initiative.filing.deadlines import CONSIDERATION_MONTHS, deadline_warnings
+from initiative.lifecycle import OUTCOME_STATES, Action, Status
 from initiative.models import Initiative, collection_end
 from initiative.selectors import initiative_for_clerk
 
@@ -42,7 +42,7 @@ def _locked(initiative_id: int, clerk, action: str) -> Initiative:
     initiative already rejected cannot be accepted, not that its count is short.
     """
     initiative = initiative_for_clerk(initiative_id, clerk, lock=True)
-    if initiative.status not in TRANSITIONS[action][0]:
+    if not initiative.can(action):
         raise TransitionRefused(
             _("The initiative is %(status)s; it cannot be %(action)s now.")
             % {"status": Status(initiative.status).label, "action": Action(action).label}
@@ -100,10 +100,14 @@ def initiative_accept(
                 {
                     "session_date": [
                         _(
-                            "The council must take the draft no later than 3 months after filing, by "
+                            "The council must take the draft no later than %(months)d months after filing, "
+                            "by "
                             "%(deadline)s (art. 41a ust. 3 of the Act on gmina self-government)."
                         )
-                        % {"deadline": formats.date_format(deadline, "DATE_FORMAT")}
+                        % {
+                            "months": CONSIDERATION_MONTHS,
+                            "deadline": formats.date_format(deadline, "DATE_FORMAT"),
+                        }
                     ]
                 }
             )
@@ -160,7 +164,6 @@ def initiative_reject(*, initiative_id: int, clerk, reasons: str) -> Initiative:
     return initiative
 
 
-OUTCOMES = (Status.ADOPTED, Status.NOT_ADOPTED)
 RESOLUTION_NUMBER_MAX_LENGTH = 100
 
 
@@ -172,7 +175,7 @@ def initiative_record_outcome(
     resolution_number = (resolution_number or "").strip()
     with transaction.atomic():
         initiative = _locked(initiative_id, clerk, Action.RECORD_OUTCOME)
-        if outcome not in OUTCOMES:
+        if outcome not in OUTCOME_STATES:
             raise InvalidInput({"outcome": [_("Choose adopted or not adopted.")]})
         if outcome == Status.NOT_ADOPTED and resolution_number:
             raise InvalidInput(

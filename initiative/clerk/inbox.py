@@ -11,7 +11,7 @@ from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, W
 from initiative.clerk.verification import VerificationCounts, verification_counts_of
 from initiative.errors import NotVisible
 from initiative.filing.deadlines import DEADLINE_WARNING_DAYS, days_left, deadline_warnings
-from initiative.lifecycle import AWAITING_DECISION_STATES, FINISHED_STATES, TRANSITIONS, Action, Status
+from initiative.lifecycle import AWAITING_DECISION_STATES, FINISHED_STATES, Action
 from initiative.models import CommitteeMember, Initiative, Packet
 from initiative.selectors import initiatives_for_clerk
 
@@ -68,10 +68,6 @@ class ClerkView:
     def latest_packet(self) -> Packet | None:
         return self.packets[0] if self.packets else None
 
-    def can(self, action: str) -> bool:
-        """Whether the state allows the decision (the service checks the rest and says why not)."""
-        return self.initiative.status in TRANSITIONS[action][0]
-
     @property
     def supplement_available(self) -> bool:
         """The rules give a supplement period and it has not been used (initiative.clerk.decisions)."""
@@ -81,19 +77,18 @@ class ClerkView:
 
     @property
     def in_supplement(self) -> bool:
-        return (
-            self.initiative.status == Status.COLLECTING
-            and self.initiative.supplement_requested_at is not None
-        )
+        return self.initiative.collects_signatures and self.initiative.supplement_requested_at is not None
 
     @property
     def actions(self) -> dict[str, bool]:
+        """The decisions the state allows (Initiative.can); the service checks the rest and says why not."""
+        can = self.initiative.can
         return {
-            "start_verification": self.can(Action.START_VERIFICATION),
-            "accept": self.can(Action.ACCEPT),
-            "request_supplement": self.can(Action.REQUEST_SUPPLEMENT) and self.supplement_available,
-            "reject": self.can(Action.REJECT),
-            "record_outcome": self.can(Action.RECORD_OUTCOME),
+            "start_verification": can(Action.START_VERIFICATION),
+            "accept": can(Action.ACCEPT),
+            "request_supplement": can(Action.REQUEST_SUPPLEMENT) and self.supplement_available,
+            "reject": can(Action.REJECT),
+            "record_outcome": can(Action.RECORD_OUTCOME),
         }
 
 

@@ -2,12 +2,10 @@
 
 Every endpoint asks for a verified sign-in (a token got with a TOTP code, or a session that gave one) and
 goes through initiative_for_clerk: clerks of other councils, committee members and everyone else get 404.
-Each read of supporters' data is recorded in the access log (docs/law.md §Personal data), with the page and
-the filters as its detail, never the data.
+Each read of supporters' data is recorded in the access log (docs/law.md §Personal data) by the functions
+that read it (initiative.clerk.verification), with the page and the filters as its detail, never the data.
 """
 
-from django.http import StreamingHttpResponse
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.pagination import PageNumberPagination
@@ -16,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsVerifiedWhenRequired
+from initiative.clerk.csv_download import signatures_csv_response, uploaded_csv
 from initiative.clerk.serializers import (
     SignatureFilterSerializer,
     SignatureRowSerializer,
@@ -23,31 +22,10 @@ from initiative.clerk.serializers import (
     VerdictsInSerializer,
     VerdictsOutSerializer,
 )
-from initiative.clerk.verification import identifier_of, signatures_for_verification, verdicts_set
-from initiative.clerk.verification_csv import IMPORT_MAX_BYTES, signatures_csv, verdicts_import
-from initiative.errors import InvalidInput
+from initiative.clerk.verification import SupportListPaginator, identifier_of, verdicts_set
+from initiative.clerk.verification_csv import verdicts_import
 from initiative.models import Initiative
 from initiative.selectors import initiative_for_clerk
-from personal_data.access_log import record_access
-
-
-def signatures_csv_response(initiative: Initiative, user) -> StreamingHttpResponse:
-    """The support list as a CSV download, streamed; it holds personal data, so no cache keeps it."""
-    response = StreamingHttpResponse(signatures_csv(initiative, user), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="lista-poparcia-{initiative.pk}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def uploaded_csv(files) -> bytes:
-    upload = files.get("file")
-    if upload is None:
-        raise InvalidInput({"file": [_("Choose the CSV file with the verdicts.")]})
-    if upload.size > IMPORT_MAX_BYTES:
-        raise InvalidInput(
-            {"file": [_("The file is larger than %(size)d MiB.") % {"size": IMPORT_MAX_BYTES // 2**20}]}
-        )
-    return upload.read()
 
 
 class SignaturePagination(PageNumberPagination):
@@ -55,6 +33,16 @@ class SignaturePagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+    def support_list_page(self, request, initiative: Initiative, filters: dict) -> list:
+        """One page of the support list with DRF's handling of the page (its size, "last", 404 past the end,
+        the links), read by SupportListPaginator, which records the read in the access log."""
+
+        def paginator(of: Initiative, page_size: int) -> SupportListPaginator:
+            return SupportListPaginator(of, page_size, reader=request.user, size_in_log=True, **filters)
+
+        self.django_paginator_class = paginator
+        return self.paginate_queryset(initiative, request)
 
 
 class ClerkSignatureListApi(APIView):
@@ -72,22 +60,9 @@ class ClerkSignatureListApi(APIView):
         initiative = initiative_for_clerk(initiative_id, request.user)
         filters = SignatureFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        rows = signatures_for_verification(initiative, **filters.validated_data)
         paginator = SignaturePagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
+        page = paginator.support_list_page(request, initiative, filters.validated_data)
         data = SignatureRowSerializer(page, many=True, context={"identifier": identifier_of(initiative)}).data
-        record_access(
-            user=request.user,
-            initiative_id=initiative.pk,
-            what="signature_list",
-            records=len(page),
-            detail="page={} size={} verdict={} method={}".format(
-                paginator.page.number,
-                paginator.get_page_size(request),
-                filters.validated_data.get("verdict", "all"),
-                filters.validated_data.get("method", "all"),
-            ),
-        )
         return paginator.get_paginated_response(data)
 
 

@@ -3,7 +3,8 @@
 Only clerks of the initiative's council, signed in with two factors, see it (404 for everybody else, through
 initiative_for_clerk). Every POST calls one service and redirects back to the same page and filters
 (post/redirect/get), so the screen works without JavaScript; only a refused CSV file is answered in place,
-with its problems listed line by line. Each view of the rows is recorded in the access log.
+with its problems listed line by line. Each view of the rows is recorded in the access log by the
+paginator that reads them (initiative.clerk.verification.SupportListPaginator).
 
 Paging is by page number over the list in id order (LIMIT/OFFSET): clerks work through the list page by
 page, jump to a page and come back to it, and only the page's 50 rows are fetched and decrypted. OFFSET
@@ -13,9 +14,7 @@ at page 1 and 175 ms at page 2,000, so keyset paging (which has no page numbers)
 
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,11 +24,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import verified_login_required
-from initiative.clerk.signature_api import signatures_csv_response, uploaded_csv
+from initiative.clerk.csv_download import signatures_csv_response, uploaded_csv
+from initiative.clerk.forms import SignatureFilterForm
 from initiative.clerk.verification import (
+    SupportListPaginator,
     identifier_of,
     sheet_number,
-    signatures_for_verification,
     verdicts_mark,
     verdicts_set,
     verification_counts,
@@ -40,9 +40,7 @@ from initiative.lifecycle import Status
 from initiative.models import Initiative
 from initiative.selectors import initiative_for_clerk
 from municipalities.models import SignatureMethod
-from personal_data.access_log import record_access
 from signatures.models import InvalidReason, Verdict
-from signatures.selectors import accepted_methods
 
 ROWS_PER_PAGE = 50
 # Short names of the forms for a narrow table column (the model's labels are whole phrases).
@@ -71,20 +69,6 @@ def verdict_from_choice(choice: str) -> tuple[bool, str]:
     if kind == Verdict.INVALID and reason in InvalidReason.values:
         return False, reason
     raise InvalidInput({"verdicts": [_("Choose a verdict: valid, or invalid with its reason.")]})
-
-
-class SignatureFilterForm(forms.Form):
-    verdict = forms.ChoiceField(
-        label=gettext_lazy("Verdict"), required=False, choices=[("", gettext_lazy("All")), *Verdict.choices]
-    )
-    method = forms.ChoiceField(label=gettext_lazy("Form of signature"), required=False)
-
-    def __init__(self, *args, initiative: Initiative, **kwargs):
-        super().__init__(*args, **kwargs)
-        accepted = accepted_methods(initiative)
-        self.fields["method"].choices = [("", _("All forms"))] + [
-            (method.value, method.label) for method in SignatureMethod if method.value in accepted
-        ]
 
 
 def _clerk_initiative(request, initiative_id: int) -> Initiative:
@@ -126,8 +110,8 @@ def _initiative_page_url(initiative: Initiative) -> str:
 
 def _render_list(request, initiative: Initiative, *, import_errors=(), status: int = 200):
     form, chosen = _filters(request, initiative)
-    rows = signatures_for_verification(initiative, **chosen)
-    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    pages = SupportListPaginator(initiative, ROWS_PER_PAGE, reader=request.user, **chosen)
+    page = pages.get_page(request.GET.get("page"))  # recorded in the access log
     identifier = identifier_of(initiative)
     signatures = [
         {
@@ -143,13 +127,6 @@ def _render_list(request, initiative: Initiative, *, import_errors=(), status: i
         }
         for signature in page.object_list
     ]
-    record_access(
-        user=request.user,
-        initiative_id=initiative.pk,
-        what="signature_list",
-        records=len(signatures),
-        detail=f"page={page.number} verdict={chosen['verdict'] or 'all'} method={chosen['method'] or 'all'}",
-    )
     query = _query(chosen, page.number)
     return render(
         request,

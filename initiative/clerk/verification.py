@@ -12,11 +12,15 @@ Locking: a verdict holds the initiative's row FOR SHARE while it writes, as sign
 counts what they wrote, while clerks marking different rows never wait on one another. Two clerks marking
 the same row queue on that row's lock and the later one wins; `verdict_by` and `verdict_at` say who and when.
 
+People read the list only through SupportListPaginator (a page) and signatures_for_export (the CSV), which
+record every read in the access log themselves (docs/law.md §Personal data): no page or API can forget it.
 The CSV export and import are in initiative.clerk.verification_csv.
 """
 
 import dataclasses
+from collections.abc import Iterator
 
+from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
@@ -26,12 +30,14 @@ from initiative.errors import InvalidInput, TransitionRefused
 from initiative.lifecycle import Status
 from initiative.models import Initiative
 from initiative.selectors import initiative_for_clerk
+from personal_data.access_log import record_access
 from signatures.models import InvalidReason, Signature, SignatureStatus, Verdict
 from signatures.selectors import accepted_methods, counted_signatures
 
 MAX_VERDICTS = 200_000  # per request or file: twice the largest support list the platform is sized for
 REASON_CODES = frozenset(InvalidReason.values)
 MAX_REPORTED_PROBLEMS = 100  # a file with the wrong columns would otherwise give one message per line
+EXPORT_CHUNK = 2000  # rows fetched (and decrypted) at a time while the CSV export streams
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,13 +105,14 @@ def verification_counts_of(initiatives) -> dict[int, VerificationCounts]:
     }
 
 
-def signatures_for_verification(
+def _rows_for_verification(
     initiative: Initiative, *, verdict: str = "", method: str = ""
 ) -> QuerySet[Signature]:
-    """The counted signatures in id order, optionally of one verdict and one form; for a page of rows.
+    """The counted signatures in id order, optionally of one verdict and one form, not read yet.
 
     Only the columns a clerk sees are read (not the e-mail address), and they are decrypted row by row as
-    the page is read, so a page of 50 decrypts 50 rows whatever the list's length.
+    they are read. Private: people read them through SupportListPaginator or signatures_for_export, which
+    record the read in the access log.
     """
     rows = counted_signatures(initiative)
     if verdict:
@@ -126,6 +133,55 @@ def signatures_for_verification(
         "verdict",
         "verdict_reason",
     )
+
+
+class SupportListPaginator(Paginator):
+    """The support list of one initiative as `reader` pages through it, optionally of one verdict and form.
+
+    Reading a page decrypts its rows (only that page's: 50 rows whatever the list's length) and records the
+    read in the access log, once per page, with the page and the filters as its detail, never the data
+    (docs/law.md §Personal data). Programs choose their page size, so `size_in_log` puts it in the detail.
+    """
+
+    def __init__(
+        self,
+        initiative: Initiative,
+        per_page: int,
+        *,
+        reader,
+        verdict: str = "",
+        method: str = "",
+        size_in_log: bool = False,
+    ):
+        super().__init__(_rows_for_verification(initiative, verdict=verdict, method=method), per_page)
+        self.initiative, self.reader = initiative, reader
+        self.filters = f"verdict={verdict or 'all'} method={method or 'all'}"
+        self.size_in_log = size_in_log
+
+    def page(self, number) -> Page:
+        page = super().page(number)
+        page.object_list = list(page.object_list)  # read and decrypted here, once
+        size = f" size={self.per_page}" if self.size_in_log else ""
+        record_access(
+            user=self.reader,
+            initiative_id=self.initiative.pk,
+            what="signature_list",
+            records=len(page.object_list),
+            detail=f"page={page.number}{size} {self.filters}",
+        )
+        return page
+
+
+def signatures_for_export(initiative: Initiative, *, reader) -> Iterator[Signature]:
+    """Every row of the support list in id order, decrypted EXPORT_CHUNK rows at a time as they stream.
+
+    The export is recorded in the access log here, with its number of rows, before the first row is read:
+    a download cut short is still a view of the data. The caller checks that `reader` may see the
+    initiative (initiative.selectors.initiative_for_clerk).
+    """
+    rows = _rows_for_verification(initiative)
+    record_access(user=reader, initiative_id=initiative.pk, what="csv_export", records=rows.count())
+    return rows.iterator(chunk_size=EXPORT_CHUNK)
 
 
 def identifier_of(initiative: Initiative) -> str:

@@ -25,7 +25,6 @@ import io
 import itertools
 from collections.abc import Iterator
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from initiative.clerk.verification import (
@@ -38,17 +37,15 @@ from initiative.clerk.verification import (
     reason_problem,
     refuse_unless_under_verification,
     sheet_number,
-    signatures_for_verification,
+    signatures_for_export,
     verdicts_apply,
 )
 from initiative.errors import InvalidInput
 from initiative.models import Initiative
 from initiative.selectors import initiative_for_clerk
-from personal_data.access_log import record_access
 from signatures.models import Signature, Verdict
 
 IMPORT_MAX_BYTES = 40 * 1024 * 1024  # a full export of 100,000 rows is about 11 MiB
-CHUNK_ROWS = 2000  # rows fetched (and decrypted) at a time while streaming
 
 # The file's words for verdicts: fixed, not translations, so that files stay readable by programs.
 VERDICT_WORDS = {Verdict.VALID: "ważny", Verdict.INVALID: "nieważny"}
@@ -95,20 +92,18 @@ class _Line:
 def signatures_csv(initiative: Initiative, user) -> Iterator[str]:
     """The support list as CSV lines (the format above), read and decrypted in chunks as they stream.
 
-    The export is logged here, with its number of rows, before the first line goes out: a download cut
-    short is still a view of the data. The caller checks that `user` may see the initiative
+    signatures_for_export records the export in the access log as soon as this is called, before the first
+    line goes out. The caller checks that `user` may see the initiative
     (initiative.selectors.initiative_for_clerk).
     """
-    rows = signatures_for_verification(initiative)
-    record_access(user=user, initiative_id=initiative.pk, what="csv_export", records=rows.count())
-    return _lines(initiative, rows)
+    return _lines(initiative, signatures_for_export(initiative, reader=user))
 
 
-def _lines(initiative: Initiative, rows: QuerySet[Signature]) -> Iterator[str]:
+def _lines(initiative: Initiative, rows: Iterator[Signature]) -> Iterator[str]:
     writer = csv.writer(_Line(), delimiter=";", lineterminator="\r\n")
     identifier = identifier_of(initiative)
     yield "\ufeff" + writer.writerow(csv_header(initiative))
-    for signature in rows.iterator(chunk_size=CHUNK_ROWS):
+    for signature in rows:
         sheet = sheet_number(signature)
         yield writer.writerow(
             [

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import verified_login_required
 from initiative.clerk import decisions
+from initiative.clerk.forms import AcceptForm, OutcomeForm, RejectForm, SupplementForm
 from initiative.clerk.inbox import clerk_initiatives, clerk_view, clerk_views
 from initiative.errors import InvalidInput, NotVisible, TransitionRefused
-from initiative.forms import AcceptForm, OutcomeForm, RejectForm, SupplementForm
 
 INBOX_PAGE_SIZE = 50
 

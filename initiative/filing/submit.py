@@ -11,11 +11,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from initiative.committee import locked_initiative_for_member
+from initiative.committee import initiative_for_member
 from initiative.errors import TransitionRefused
 from initiative.filing.deadlines import consideration_deadline
 from initiative.filing.tasks import build_packet_task
-from initiative.lifecycle import Action, Status
+from initiative.lifecycle import COLLECTING_STATES, Action
 from initiative.models import Initiative, Packet
 from initiative.services import initiatives_expire_due
 from signatures.selectors import support_count
@@ -38,13 +38,13 @@ def _file(initiative: Initiative, *, actor) -> Packet:
 def initiative_submit(*, initiative_id: int, actor) -> Initiative:
     """The committee files once the counted signatures reach the threshold frozen at opening."""
     with transaction.atomic():
-        initiative, _seat = locked_initiative_for_member(initiative_id, actor)
-        if initiative.status == Status.COLLECTING:
-            counted = support_count(initiative).counted
-            if counted < initiative.signature_threshold:
+        initiative = initiative_for_member(initiative_id, actor, lock=True)
+        if initiative.collects_signatures:
+            count = support_count(initiative)
+            if not count.reached:
                 raise TransitionRefused(
                     _("The initiative has %(counted)s of the %(threshold)s signatures it needs to be filed.")
-                    % {"counted": counted, "threshold": initiative.signature_threshold}
+                    % {"counted": count.counted, "threshold": count.threshold}
                 )
         _file(initiative, actor=actor)
     return initiative
@@ -66,7 +66,7 @@ def collection_windows_close() -> int:
     Returns how many windows were closed."""
     closed = initiatives_expire_due()
     due = Initiative.objects.filter(
-        status=Status.COLLECTING,
+        status__in=COLLECTING_STATES,
         collection_ends_at__lte=timezone.now(),
         supplement_requested_at__isnull=False,
     )

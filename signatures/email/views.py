@@ -8,7 +8,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from config.rate_limits import wait_seconds
 from initiative.errors import InvalidInput, TransitionRefused
-from initiative.lifecycle import Status
 from municipalities.models import SignatureMethod
 from signatures.forms import SupporterForm
 from signatures.models import SignatureStatus
@@ -29,7 +28,7 @@ from signatures.views import (
 def sign(request, initiative_id: int):
     initiative = public_initiative(request, initiative_id)
     context = {"initiative": initiative, "options": signing_options(initiative), "state": "form"}
-    if initiative.status != Status.COLLECTING:
+    if not initiative.collects_signatures:
         return render(request, "signatures/sign.html", {**context, "state": "closed"}, status=409)
     if request.method == "POST":
         retry_after = wait_seconds(request, SIGNING_LIMITS, initiative_id=initiative.pk)
@@ -81,6 +80,6 @@ def confirm(request, token: str):
     initiative = signature.initiative
     if signature.status_shown == SignatureStatus.CONFIRMED:
         return landing(request, template=template, state="confirmed", initiative=initiative)
-    if initiative.status != Status.COLLECTING:
+    if not initiative.collects_signatures:
         return landing(request, template=template, state="closed", initiative=initiative, status=409)
     return landing(request, template=template, state="ask", initiative=initiative)

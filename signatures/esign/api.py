@@ -1,8 +1,6 @@
 """E-signature API (docs/contract.md §Signatures): the statement to sign, and the signed statement's
 upload."""
 
-from django.http import HttpResponse
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -12,30 +10,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from initiative.errors import InvalidInput
-from signatures.esign.services import MAX_UPLOAD_BYTES, esigned_submit, esigning_initiative, statement_pdf
+from signatures.esign.services import esigned_submit, esigning_initiative, statement_pdf
+from signatures.esign.uploads import signed_file, statement_response
 from signatures.serializers import SupporterSerializer
 from signatures.throttles import SigningPerAddressThrottle, SigningPerInitiativeThrottle
 
 StatusOut = inline_serializer("EsignedSignatureStatus", {"status": serializers.CharField()})
 UploadIn = inline_serializer("SignedStatementUpload", {"file": serializers.FileField()})
-
-
-def statement_response(pdf: bytes, initiative_id: int) -> HttpResponse:
-    """The PDF as a download; it carries personal data, so no cache keeps it."""
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="oswiadczenie-poparcia-{initiative_id}.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def signed_file(files) -> bytes:
-    """The uploaded file's bytes, refused (400) when missing or larger than a signed statement can be."""
-    upload = files.get("file")
-    if upload is None:
-        raise InvalidInput({"file": [_("Choose the signed statement (a PDF file) to upload.")]})
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise InvalidInput({"file": [_("The file is too large: a signed statement is well under 5 MB.")]})
-    return upload.read()
 
 
 class StatementPdfApi(APIView):

@@ -45,14 +45,12 @@ from documents.bounded_reader import DecodeRefused, read_json, upload_budget
 from documents.pades import PdfRejected, PdfValidation, trust_roots_from_pem, validate_pdf
 from documents.typst_render import TEMPLATES, render_pdf
 from initiative.errors import InvalidInput, TransitionRefused
-from initiative.lifecycle import Status
 from initiative.models import Initiative
 from initiative.services import initiative_draft
 from legal_templates.organ_names import council_genitive
-from municipalities.levels import Level
 from municipalities.models import SignatureMethod
+from municipalities.statutes import statute_of
 from signatures.checks import clean_supporter
-from signatures.privacy import STATUTES
 from signatures.services import SignOutcome, signature_submit, today_in_warsaw
 
 logger = logging.getLogger(__name__)
@@ -89,7 +87,7 @@ def renderer_fingerprint() -> str:
 def esigning_initiative(initiative_id: int) -> Initiative:
     """The initiative, if it takes e-signatures now; else TransitionRefused (409) saying why."""
     initiative = Initiative.objects.select_related("municipality").filter(pk=initiative_id).first()
-    if initiative is None or initiative.status != Status.COLLECTING:
+    if initiative is None or not initiative.collects_signatures:
         raise TransitionRefused(_("This initiative is not collecting signatures now."))
     if not set(initiative.rules["signature_methods"]) & set(ELECTRONIC_METHODS):
         raise TransitionRefused(
@@ -171,7 +169,7 @@ def statement_payload(initiative: Initiative, data: dict) -> dict:
         "issued_on": signed_on.isoformat(),
         "council": unit.council_name,
         "council_genitive": council_genitive(unit.council_name),
-        "statute": STATUTES[Level(unit.level)],
+        "statute": statute_of(unit.level).citation,
         "title": initiative.title,
         "pesel": supporter.pesel,
         "supporter": fields,

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from config.rate_limits import wait_seconds
 from initiative.errors import InvalidInput, TransitionRefused
 from initiative.selectors import initiative_visible
-from signatures.esign.api import signed_file, statement_response
 from signatures.esign.services import esigned_submit, esigning_initiative, statement_pdf
+from signatures.esign.uploads import signed_file, statement_response
 from signatures.forms import BIRTH_DATE_PARTS, SupporterForm, UnechoedTextInput
 from signatures.throttles import SigningPerAddressThrottle, SigningPerInitiativeThrottle
 

@@ -5,8 +5,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from initiative.committee import sits_on_committee
-from initiative.errors import NotVisible
+from initiative.committee import initiative_for_member
 from municipalities.models import SignatureMethod
 from signatures.api import StatusOut, supporter_from
 from signatures.serializers import SupporterSerializer
@@ -18,8 +17,7 @@ class PaperSignatureCreateApi(APIView):
 
     @extend_schema(request=SupporterSerializer, responses={201: StatusOut})
     def post(self, request, initiative_id: int):
-        if not sits_on_committee(initiative_id, request.user):
-            raise NotVisible
+        initiative_for_member(initiative_id, request.user)  # NotVisible (404) unless on its committee
         signature_submit(
             initiative_id=initiative_id,
             data=supporter_from(request),

@@ -25,9 +25,8 @@ from django.utils.translation import gettext_lazy
 
 from documents.scan_check import scan_problem
 from documents.typst_render import render_pdf
-from initiative.committee import sits_on_committee
-from initiative.errors import InvalidInput, NotVisible, TransitionRefused
-from initiative.lifecycle import Status
+from initiative.committee import initiative_for_member
+from initiative.errors import InvalidInput, TransitionRefused
 from initiative.models import Initiative, Role
 from initiative.services import initiative_draft
 from legal_templates.organ_names import council_genitive
@@ -35,10 +34,10 @@ from legal_templates.rendering import polish_date
 from municipalities.levels import Level
 from municipalities.local_rules import rules_in_force
 from municipalities.models import SignatureMethod
+from municipalities.statutes import statute_of
 from personal_data.encryption import encrypt_bytes
 from signatures.checks import CITIZENSHIPS_BY_LEVEL, asks_citizenship, clean_supporter
 from signatures.models import PaperSheetScan, ScanType, Signature, paper_scan_path
-from signatures.privacy import STATUTES
 from signatures.scan_files import scan_encryption_context
 from signatures.services import SignOutcome, _locked_collecting, signature_submit, today_in_warsaw
 
@@ -151,7 +150,7 @@ def paper_sheets_pdf(
     committee, representative = _committee(initiative, title)
     draft_url = f"{settings.SITE_URL}/initiatives/{initiative.pk}/"
     notice_url = f"{settings.SITE_URL}/initiatives/{initiative.pk}/privacy/"
-    statute = STATUTES[level]
+    statute = statute_of(level).citation
     local_rules = (
         f"uchwała nr {rules['resolution']} {council_of} z dnia {polish_date(rules.get('adopted_on'))}"
         if rules.get("resolution")
@@ -229,21 +228,13 @@ def _privacy_notice(
 # -- rows typed from returned sheets ---------------------------------------------------------------------
 
 
-def member_initiative(initiative_id: int, user) -> Initiative:
-    """The initiative if `user` sits on its committee; NotVisible (404) for everybody else."""
-    initiative = Initiative.objects.select_related("municipality").filter(pk=initiative_id).first()
-    if initiative is None or not sits_on_committee(initiative_id, user):
-        raise NotVisible
-    return initiative
-
-
 def paper_row_enter(*, initiative_id: int, actor, data: dict, sheet_number: int) -> SignOutcome:
     """A committee member types one row of a returned sheet; the same checks as every form of support.
 
     Where the level allows one citizenship only, the sheet does not ask for it and the row carries it.
     The sheet number goes into the signature's evidence (no personal data) so the row meets its scan.
     """
-    initiative = member_initiative(initiative_id, actor)
+    initiative = initiative_for_member(initiative_id, actor)
     return signature_submit(
         initiative_id=initiative_id,
         data=_with_citizenship(initiative, data),
@@ -295,8 +286,8 @@ def paper_scan_upload(*, initiative_id: int, actor, sheet_number: int, upload) -
     if the transaction then fails, or the initiative's scans would pass their limits, the new file is
     removed, and a replaced file is removed only once the new row has committed.
     """
-    initiative = member_initiative(initiative_id, actor)
-    if initiative.status != Status.COLLECTING:
+    initiative = initiative_for_member(initiative_id, actor)
+    if not initiative.collects_signatures:
         raise TransitionRefused(_("Scans can be added only while the initiative collects signatures."))
     if not 1 <= sheet_number <= MAX_SHEET_NUMBER:
         raise InvalidInput({"sheet_number": [_("Give the number printed on the sheet.")]})

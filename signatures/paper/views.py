@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from initiative.committee import initiative_for_member
 from initiative.errors import InvalidInput, NotVisible, TransitionRefused
-from initiative.lifecycle import Status
 from initiative.models import Initiative
 from signatures.checks import asks_citizenship
 from signatures.forms import UnechoedTextInput
@@ -196,13 +196,6 @@ class ScanForm(forms.Form):
         }
 
 
-def _member_initiative(request, initiative_id: int) -> Initiative:
-    try:
-        return paper.member_initiative(initiative_id, request.user)
-    except NotVisible as error:
-        raise Http404 from error
-
-
 def _entry_page(request, initiative: Initiative, *, form, print_form, status: int = 200) -> HttpResponse:
     if form.errors or print_form.errors:
         for field in form.fields.values():  # the error summary takes the focus instead
@@ -214,7 +207,7 @@ def _entry_page(request, initiative: Initiative, *, form, print_form, status: in
         "signatures/paper_entry.html",
         {
             "initiative": initiative,
-            "collecting": initiative.status == Status.COLLECTING,
+            "collecting": initiative.collects_signatures,
             "form": form,
             "print_form": print_form,
             "page": page,
@@ -228,7 +221,10 @@ def _entry_page(request, initiative: Initiative, *, form, print_form, status: in
 @login_required
 @require_http_methods(["GET", "POST"])
 def paper_entry(request, initiative_id: int):
-    initiative = _member_initiative(request, initiative_id)
+    try:
+        initiative = initiative_for_member(initiative_id, request.user)
+    except NotVisible as error:
+        raise Http404 from error
     if request.method == "GET":
         sheet = request.GET.get("sheet", "")
         form = PaperRowForm(
@@ -239,7 +235,7 @@ def paper_entry(request, initiative_id: int):
             form.fields["sheet_number"].widget.attrs["autofocus"] = True
         return _entry_page(request, initiative, form=form, print_form=PrintForm())
 
-    if initiative.status != Status.COLLECTING:
+    if not initiative.collects_signatures:
         messages.error(request, _("Rows can be typed only while the initiative collects signatures."))
         return redirect("paper-entry", initiative_id=initiative.pk)
     form = PaperRowForm(request.POST, initiative=initiative)
@@ -269,8 +265,11 @@ def paper_entry(request, initiative_id: int):
 @require_http_methods(["GET"])
 def paper_sheets(request, initiative_id: int):
     """The printable sheets. GET on purpose: the request carries no personal data, only two numbers."""
-    initiative = _member_initiative(request, initiative_id)
-    if initiative.status != Status.COLLECTING:
+    try:
+        initiative = initiative_for_member(initiative_id, request.user)
+    except NotVisible as error:
+        raise Http404 from error
+    if not initiative.collects_signatures:
         messages.error(request, _("Sheets can be printed only while the initiative collects signatures."))
         return redirect("paper-entry", initiative_id=initiative.pk)
     print_form = PrintForm(request.GET)
@@ -293,8 +292,11 @@ def paper_sheets(request, initiative_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def paper_scans_page(request, initiative_id: int):
-    initiative = _member_initiative(request, initiative_id)
-    collecting = initiative.status == Status.COLLECTING
+    try:
+        initiative = initiative_for_member(initiative_id, request.user)
+    except NotVisible as error:
+        raise Http404 from error
+    collecting = initiative.collects_signatures
     form = ScanForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not collecting:
@@ -337,7 +339,10 @@ def paper_scans_page(request, initiative_id: int):
 @require_http_methods(["GET"])
 def paper_scan_download(request, initiative_id: int, sheet_number: int):
     """The scan as uploaded, to the committee only (clerks will get theirs with the packet)."""
-    initiative = _member_initiative(request, initiative_id)
+    try:
+        initiative = initiative_for_member(initiative_id, request.user)
+    except NotVisible as error:
+        raise Http404 from error
     scan = PaperSheetScan.objects.filter(initiative=initiative, sheet_number=sheet_number).first()
     if scan is None:
         raise Http404

@@ -20,12 +20,11 @@ from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
 
 from accounts.permissions import IsVerifiedWhenRequired
-from initiative.committee import sits_on_committee
+from initiative.committee import initiative_for_member
 from initiative.errors import InvalidInput, NotVisible
-from initiative.filing.packet.storage import packet_file_read
+from initiative.filing.packet.storage import packet_file_read_for
 from initiative.models import Initiative, Packet, PacketStatus
 from initiative.selectors import initiative_for_clerk
-from personal_data.access_log import record_access
 from personal_data.encryption import DecryptionFailed
 
 logger = logging.getLogger(__name__)
@@ -37,10 +36,10 @@ def download_name(packet: Packet) -> str:
 
 def _initiative_for_party(initiative_id: int, user) -> Initiative:
     """The initiative if `user` sits on its committee or is a clerk of its council (once filed)."""
-    initiative = Initiative.objects.filter(pk=initiative_id).first()
-    if initiative is not None and sits_on_committee(initiative_id, user):
-        return initiative
-    return initiative_for_clerk(initiative_id, user)  # NotVisible for everybody else
+    try:
+        return initiative_for_member(initiative_id, user)
+    except NotVisible:
+        return initiative_for_clerk(initiative_id, user)  # NotVisible for everybody else
 
 
 def _version(raw: str | None) -> int | None:
@@ -107,19 +106,12 @@ class PacketDownloadApi(APIView):
         version = _version(request.query_params.get("version"))
         packet = packet_for_download(initiative, version)
         try:
-            sealed = packet_file_read(packet)
+            sealed = packet_file_read_for(packet, reader=request.user)  # recorded in the access log
         except (OSError, DecryptionFailed) as error:  # the row says ready but the file is lost or unreadable
             logger.error("packet %s: stored file cannot be opened (%s)", packet.pk, type(error).__name__)
             raise NotFound(
                 _("The packet's file cannot be read right now; the operators have been told.")
             ) from None
-        record_access(
-            user=request.user,
-            initiative_id=initiative.pk,
-            what="packet",
-            records=packet.records or 0,
-            detail=f"version {packet.version}",
-        )
         response = HttpResponse(sealed, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(True, download_name(packet))
         response["Cache-Control"] = "private, no-store"  # it holds personal data: no shared caches

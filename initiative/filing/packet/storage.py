@@ -11,6 +11,7 @@ import tempfile
 from django.core.files.base import File
 
 from initiative.models import Packet
+from personal_data.access_log import record_access
 from personal_data.encryption import decrypt_bytes, encrypt_bytes, encrypt_bytes_in_chunks
 
 # Encrypted pieces gather in memory up to this size, then on local disk, on their way to the storage: a
@@ -37,6 +38,21 @@ def packet_file_read(packet: Packet) -> bytes:
     """The sealed PDF. Raises OSError when the storage lost it, DecryptionFailed when it does not open."""
     with packet.file.open("rb") as handle:
         return decrypt_bytes(handle.read(), context=_context(packet))
+
+
+def packet_file_read_for(packet: Packet, *, reader) -> bytes:
+    """The sealed PDF for a person (a download), recorded in the access log once it opened: every read of
+    personal data by a person is logged (docs/law.md §Personal data). The caller checks that `reader` is a
+    party to the filing; the build and key rotation, which are no person, use packet_file_read."""
+    sealed = packet_file_read(packet)
+    record_access(
+        user=reader,
+        initiative_id=packet.initiative_id,
+        what="packet",
+        records=packet.records or 0,
+        detail=f"version {packet.version}",
+    )
+    return sealed
 
 
 def packet_file_reseal(packet: Packet, stored: bytes) -> bytes:

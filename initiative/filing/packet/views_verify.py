@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from config.rate_limits import wait_seconds
 from initiative.errors import InvalidInput
-from initiative.filing.packet.api_verify import VerifyingPerAddressThrottle, uploaded_packet
+from initiative.filing.packet.upload import VerifyingPerAddressThrottle, uploaded_packet
 from initiative.filing.packet.verify import packet_verify
 
 TEMPLATE = "initiative/packet_verify.html"

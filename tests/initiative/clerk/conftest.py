@@ -1,6 +1,12 @@
 """The clerk's work is on signatures too: the signatures tests' fixtures (a filed initiative under
-verification, signed-in clients with a second factor) serve here as well."""
+verification, signed-in clients with a second factor) serve here as well; and the helpers of the verdicts'
+tests."""
 
+from django.db import transaction
+
+from initiative.lifecycle import Action
+from initiative.models import Initiative
+from signatures.models import Signature
 from tests.signatures.conftest import (  # noqa: F401  (fixtures)
     api_for,
     browser_for,
@@ -10,3 +16,31 @@ from tests.signatures.conftest import (  # noqa: F401  (fixtures)
     totp_code_for,
     verifying_initiative,
 )
+
+
+def paper_ids(initiative) -> list[int]:
+    return list(
+        Signature.objects.filter(initiative=initiative, method="paper", status="confirmed")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def valid(signature_id: int) -> dict:
+    return {"signature": signature_id, "valid": True}
+
+
+def invalid(signature_id: int, reason: str = "not_in_register") -> dict:
+    return {"signature": signature_id, "valid": False, "reason": reason}
+
+
+def stored_verdicts(initiative) -> dict[int, tuple[str, str]]:
+    rows = Signature.objects.filter(initiative=initiative).values_list("pk", "verdict", "verdict_reason")
+    return {pk: (verdict, reason) for pk, verdict, reason in rows}
+
+
+def start_verification(initiative, clerk) -> Initiative:
+    with transaction.atomic():
+        locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
+        locked.transition(Action.START_VERIFICATION, actor=clerk)
+    return locked

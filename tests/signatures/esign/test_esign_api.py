@@ -274,9 +274,9 @@ def test_a_missing_or_oversized_file_is_refused(api_client, krakow_collecting, m
     response = api_client.post(upload_url(krakow_collecting), {})
     assert response.status_code == 400 and "file" in response.json()
 
-    from signatures.esign import api as api_esign
+    from signatures.esign import uploads
 
-    monkeypatch.setattr(api_esign, "MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 1000)
     refused_with(upload(api_client, krakow_collecting, b"%PDF-" + b"0" * 2000), "too large")
     monkeypatch.setattr(esignature, "MAX_UPLOAD_BYTES", 1000)
     with pytest.raises(esignature.InvalidInput):

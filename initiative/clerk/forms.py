@@ -1,0 +1,70 @@
+"""Forms of the clerk's pages. They carry shape only: initiative.clerk.decisions holds the rules of a
+decision (required reasons, the session's dates), initiative.clerk.verification those of verdicts."""
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from initiative.models import Initiative
+from municipalities.models import SignatureMethod
+from signatures.models import Verdict
+from signatures.selectors import accepted_methods
+
+# The decisions on a filed draft (docs/law.md §The council office).
+
+
+class AcceptForm(forms.Form):
+    session_date = forms.DateField(
+        label=gettext_lazy("Date of the council's session that takes the draft"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class SupplementForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Note to the committee (optional, shown on the timeline)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RejectForm(forms.Form):
+    reasons = forms.CharField(
+        label=gettext_lazy("Reasons for the rejection (shown on the timeline and sent to the committee)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "required": True, "aria-required": "true"}),
+    )
+
+
+OUTCOME_CHOICES = [
+    ("adopted", gettext_lazy("The council adopted the resolution")),
+    ("not_adopted", gettext_lazy("The council did not adopt the resolution")),
+]
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("The council's outcome"), choices=OUTCOME_CHOICES, widget=forms.RadioSelect
+    )
+    resolution_number = forms.CharField(
+        label=gettext_lazy("Number of the adopted resolution (for example XII/150/2026)"),
+        required=False,
+        max_length=100,
+    )
+
+
+# The filters of the support list on the verification screen.
+
+
+class SignatureFilterForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label=gettext_lazy("Verdict"), required=False, choices=[("", gettext_lazy("All")), *Verdict.choices]
+    )
+    method = forms.ChoiceField(label=gettext_lazy("Form of signature"), required=False)
+
+    def __init__(self, *args, initiative: Initiative, **kwargs):
+        super().__init__(*args, **kwargs)
+        accepted = accepted_methods(initiative)
+        self.fields["method"].choices = [("", _("All forms"))] + [
+            (method.value, method.label) for method in SignatureMethod if method.value in accepted
+        ]
