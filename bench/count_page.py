@@ -161,6 +161,9 @@ def fill(url: str, initiative_id: int, member_id: int, size: int) -> dict:
         "created_at": sql.SQL("now()"),
         "confirmed_at": sql.SQL("now()"),
         "entered_by_id": sql.Literal(member_id),
+        "verdict": sql.Literal("unchecked"),
+        "verdict_reason": sql.Literal(""),
+        "email_hash": sql.Literal(""),  # a paper row gives no e-mail address
     }
     with psycopg.connect(url, autocommit=True) as connection:
         columns = connection.execute(

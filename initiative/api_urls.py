@@ -6,6 +6,7 @@ from django.urls import path
 from initiative import api
 from initiative.clerk import api as clerk_api
 from initiative.clerk import signature_api
+from initiative.filing.api import DeliveryListApi
 from initiative.filing.packet.api import PacketDownloadApi
 from initiative.filing.packet.api_verify import PacketVerifyApi
 
@@ -51,7 +52,8 @@ urlpatterns = [
     path(
         "initiatives/<int:initiative_id>/packet.pdf", PacketDownloadApi.as_view(), name="api-packet-download"
     ),
-    #
+    path("initiatives/<int:initiative_id>/deliveries/", DeliveryListApi.as_view(), name="api-delivery-list"),
+    # Anyone checks a packet.
     path("packets/verify/", PacketVerifyApi.as_view(), name="api-packet-verify"),
     # The council office (initiative/clerk/).
     path("clerk/initiatives/", clerk_api.ClerkInitiativeListApi.as_view(), name="api-clerk-initiative-list"),
@@ -59,6 +61,16 @@ urlpatterns = [
         "clerk/initiatives/<int:initiative_id>/",
         clerk_api.ClerkInitiativeDetailApi.as_view(),
         name="api-clerk-initiative-detail",
+    ),
+    path(
+        "clerk/initiatives/<int:initiative_id>/receive/",
+        clerk_api.ClerkInitiativeReceiveApi.as_view(),
+        name="api-clerk-receive",
+    ),
+    path(
+        "clerk/initiatives/<int:initiative_id>/originals/",
+        clerk_api.ClerkInitiativeOriginalsApi.as_view(),
+        name="api-clerk-originals",
     ),
     path(
         "clerk/initiatives/<int:initiative_id>/start_verification/",

@@ -66,7 +66,7 @@ def send_council_chair_notice(initiative: Initiative) -> bool:
 
 
 def last_day(window_end: datetime.datetime | None) -> datetime.date | None:
-    """The last Warsaw calendar day of a window that ends at the midnight after it (models.collection_end)."""
+    """The last Warsaw calendar day of a window that ends at the midnight after it (initiative.terms)."""
     if window_end is None:
         return None
     return (timezone.localtime(window_end) - datetime.timedelta(microseconds=1)).date()
@@ -75,6 +75,7 @@ def last_day(window_end: datetime.datetime | None) -> datetime.date | None:
 # The committee's notices of the council's decisions: the action and its template's name. The packet's
 # own "ready" notice is initiative.filing.packet.emails.
 COMMITTEE_NOTICES = {
+    Action.RECEIVE: "decision_receive",
     Action.START_VERIFICATION: "decision_start_verification",
     Action.ACCEPT: "decision_accept",
     Action.REQUEST_SUPPLEMENT: "decision_request_supplement",
@@ -116,3 +117,20 @@ def send_deadline_reminder(initiative: Initiative, *, days_left: int, recipients
         "link": f"{settings.SITE_URL}/clerk/initiatives/{initiative.pk}/",
     }
     return initiative_emails_enqueue("deadline_reminder", context, recipients)
+
+
+def send_verification_reminder(initiative: Initiative, *, days_left: int, recipients: list[str]) -> int:
+    """Remind the council's clerks that the verification term of the council's rules is running out."""
+    context = {
+        "initiative": initiative,
+        "days_left": days_left,
+        "link": f"{settings.SITE_URL}/clerk/initiatives/{initiative.pk}/signatures/",
+    }
+    return initiative_emails_enqueue("verification_reminder", context, recipients)
+
+
+def send_receipt_reminder(initiative: Initiative, *, recipients: list[str]) -> int:
+    """Remind the council's clerks to record the day the office received a filing: the council's term
+    starts only then (art. 41a ust. 3 u.s.g.)."""
+    context = {"initiative": initiative, "link": f"{settings.SITE_URL}/clerk/initiatives/{initiative.pk}/"}
+    return initiative_emails_enqueue("receipt_reminder", context, recipients)

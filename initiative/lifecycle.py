@@ -27,6 +27,7 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", _("withdrawn")
     EXPIRE = "expire", _("expired")
     SUBMIT = "submit", _("filed")
+    RECEIVE = "receive", _("received by the council office")
     START_VERIFICATION = "start_verification", _("verification started")
     REQUEST_SUPPLEMENT = "request_supplement", _("supplement requested")
     ACCEPT = "accept", _("accepted")
@@ -40,6 +41,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     Action.WITHDRAW: (frozenset({Status.DRAFT, Status.COLLECTING}), frozenset({Status.WITHDRAWN})),
     Action.EXPIRE: (frozenset({Status.COLLECTING}), frozenset({Status.EXPIRED})),
     Action.SUBMIT: (frozenset({Status.COLLECTING}), frozenset({Status.SUBMITTED})),
+    # The office records the day it received the filing (art. 41a ust. 3 u.s.g.: the term runs from it); the
+    # state stays, the timeline shows the step.
+    Action.RECEIVE: (frozenset({Status.SUBMITTED}), frozenset({Status.SUBMITTED})),
     Action.START_VERIFICATION: (frozenset({Status.SUBMITTED}), frozenset({Status.UNDER_VERIFICATION})),
     # One supplement period where the local rules give one: back to collecting (art. 41a ust. 5 u.s.g.).
     Action.REQUEST_SUPPLEMENT: (frozenset({Status.UNDER_VERIFICATION}), frozenset({Status.COLLECTING})),
@@ -60,6 +64,9 @@ COMMITTEE_EDITABLE_STATES = frozenset({Status.DRAFT})
 COLLECTING_STATES = frozenset({Status.COLLECTING})
 # The council has decided on the accepted draft (art. 41a ust. 3 u.s.g.).
 OUTCOME_STATES = TRANSITIONS[Action.RECORD_OUTCOME][1]
-# Filed and before the council office's decision: the 3-month deadline runs (art. 41a ust. 3 u.s.g.); an
-# accepted draft has its session date, and a supplement period stops the clock.
+# Filed and before the council office's decision: the 3-month deadline runs from the office's receipt
+# (art. 41a ust. 3 u.s.g.); an accepted draft has its session date. A supplement period does not move it.
 AWAITING_DECISION_STATES = frozenset({Status.SUBMITTED, Status.UNDER_VERIFICATION})
+# The council's term may be running: awaiting the decision, or collecting again in a supplement period (a
+# collecting initiative has a term only then; the term is set when the office records receipt).
+TERM_RUNNING_STATES = AWAITING_DECISION_STATES | COLLECTING_STATES

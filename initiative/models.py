@@ -1,4 +1,3 @@
-import datetime
 import secrets
 
 from django.conf import settings
@@ -50,7 +49,15 @@ class Initiative(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     collection_ends_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The day the council's office received the filing, recorded by its clerk: the 3-month term and the
+    # office's verification term run from it (art. 41a ust. 3 u.s.g.; docs/law.md §Deadlines).
+    received_on = models.DateField(_("received by the council office on"), null=True, blank=True)
     consideration_deadline = models.DateField(null=True, blank=True)
+    verification_deadline = models.DateField(null=True, blank=True)
+    # The paper originals the law counts (a scan is not a signature): when they reached the office, and the
+    # numbers of the sheets that did not (initiative.clerk.originals).
+    originals_received_on = models.DateField(null=True, blank=True)
+    originals_missing = models.JSONField(default=list, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     expired_at = models.DateTimeField(null=True, blank=True)
 
@@ -208,14 +215,69 @@ class Packet(models.Model):
         return f"packet v{self.version} of {self.initiative_id} ({self.status})"
 
 
-class DeadlineReminder(models.Model):
-    """A reminder sent to the council's clerks before the 3-month deadline (art. 41a ust. 3 u.s.g.).
+class DeliveryChannel(models.TextChoices):
+    # The ways a filing reaches the council's office (docs/law.md §Opening and filing).
+    EPUAP = "epuap", _("ePUAP, signed by the representative")
+    E_DORECZENIA = "e_doreczenia", _("e-Doręczenia, signed by the representative")
+    IN_PERSON = "in_person", _("in person at the office, with the paper originals")
+    POST = "post", _("by registered post, with the paper originals")
 
-    Unique per deadline and lead time, so the daily task may run any number of times and each reminder
-    goes once; a new deadline (after a supplement) gets its own reminders.
+
+def delivery_receipt_path(instance: "Delivery", filename: str) -> str:
+    return f"deliveries/{instance.initiative_id}/{secrets.token_urlsafe(24)}.enc"
+
+
+class Delivery(models.Model):
+    """The committee's record that it delivered a filing to the council's office: the channel, the day and
+    the official receipt (UPO of ePUAP, the proof of e-Doręczenia, or a scan of the stamped copy).
+
+    It informs the clerk, who records the day of receipt the law counts from (`Initiative.received_on`).
+    The receipt names the sender, so it is stored encrypted (initiative.filing.delivery) and deleted with
+    the initiative's other personal data.
+    """
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="deliveries")
+    packet = models.ForeignKey("Packet", on_delete=models.PROTECT, related_name="deliveries")
+    channel = models.CharField(_("channel"), max_length=16, choices=DeliveryChannel)
+    delivered_on = models.DateField(_("delivered on"))
+    file = models.FileField(upload_to=delivery_receipt_path, blank=True)
+    receipt_type = models.CharField(max_length=50, blank=True)
+    receipt_sha256 = models.CharField(max_length=64, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="delivery_known_channel",
+                condition=Q(channel__in=[choice.value for choice in DeliveryChannel]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id}: {self.channel} {self.delivered_on}"
+
+
+class ReminderKind(models.TextChoices):
+    # Before the council's 3-month term ends (art. 41a ust. 3 u.s.g.).
+    CONSIDERATION = "consideration", _("the council's term")
+    # Before the office's verification term of the council's rules ends.
+    VERIFICATION = "verification", _("the verification term")
+    # A filing whose receipt the office has not recorded: `deadline` is the day it was expected by.
+    RECEIPT = "receipt", _("the day of receipt")
+
+
+class DeadlineReminder(models.Model):
+    """A reminder sent to the council's clerks of one of the terms of a filed draft (initiative.filing.
+    reminders).
+
+    Unique per kind, deadline and lead time, so the daily task may run any number of times and each
+    reminder goes once.
     """
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="deadline_reminders")
+    kind = models.CharField(max_length=16, choices=ReminderKind, default=ReminderKind.CONSIDERATION)
     deadline = models.DateField()
     days_before = models.PositiveSmallIntegerField()
     sent_at = models.DateTimeField(default=timezone.now)
@@ -223,7 +285,7 @@ class DeadlineReminder(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["initiative", "deadline", "days_before"], name="deadline_reminder_once"
+                fields=["initiative", "kind", "deadline", "days_before"], name="deadline_reminder_once"
             )
         ]
 
@@ -321,14 +383,3 @@ class CommitteeInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.initiative_id}"
-
-
-def collection_end(opened_at: datetime.datetime, days: int) -> datetime.datetime:
-    """The end of a collection window of `days` days, the opening day counting as the first.
-
-    Deadlines are Europe/Warsaw calendar days: a 30-day window opened on 1 November at any hour ends at
-    midnight (Warsaw) between 30 November and 1 December.
-    """
-    local_day = timezone.localtime(opened_at).date()
-    end_day = local_day + datetime.timedelta(days=days)
-    return timezone.make_aware(datetime.datetime.combine(end_day, datetime.time.min))

@@ -184,6 +184,10 @@ class ClerkInitiativeOutSerializer(InitiativeOutSerializer):
             "population_source_used",
             "supplement_requested_at",
             "supplement_available",
+            "received_on",
+            "verification_deadline",
+            "originals_received_on",
+            "originals_missing",
             "session_date",
             "outcome_resolution_number",
             "finished_at",
@@ -216,6 +220,24 @@ class ClerkAcceptOutSerializer(ClerkInitiativeOutSerializer):
 
     class Meta(ClerkInitiativeOutSerializer.Meta):
         fields = [*ClerkInitiativeOutSerializer.Meta.fields, "warnings"]
+
+
+class ReceiveSerializer(serializers.Serializer):
+    received_on = serializers.DateField(
+        help_text="The day the council's office received the draft (YYYY-MM-DD): from its register or the "
+        "ePUAP / e-Doręczenia receipt"
+    )
+
+
+class OriginalsSerializer(serializers.Serializer):
+    received_on = serializers.DateField(help_text="The day the paper originals reached the office")
+    missing_sheets = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        max_length=10_000,
+        help_text="Numbers of the sheets whose originals did not arrive",
+    )
 
 
 class AcceptSerializer(serializers.Serializer):

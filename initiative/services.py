@@ -13,7 +13,8 @@ from initiative.committee import committee_shortfalls, initiative_for_member
 from initiative.emails import send_council_chair_notice
 from initiative.errors import InvalidInput, TransitionRefused
 from initiative.lifecycle import COLLECTING_STATES, Action, Status
-from initiative.models import CommitteeMember, Initiative, StatusChange, collection_end
+from initiative.models import CommitteeMember, Initiative, StatusChange
+from initiative.terms import window_end
 from legal_templates.fields import clean_justification, clean_values, json_values
 from legal_templates.formal_check import formal_check
 from legal_templates.models import LegalTemplate
@@ -144,7 +145,7 @@ def initiative_open(*, initiative_id: int, actor) -> Initiative:
             population_as_of_used=unit.population_as_of,
             population_source_used=unit.population_source,
             rules=rules.as_contract_object(),
-            collection_ends_at=collection_end(now, rules.collection_days) if rules.collection_days else None,
+            collection_ends_at=window_end(now, rules.collection_days) if rules.collection_days else None,
         )
         send_council_chair_notice(initiative)  # queued with the opening, sent after its commit
     return initiative

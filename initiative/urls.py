@@ -6,6 +6,7 @@ from django.urls import path
 from initiative import views
 from initiative.clerk import signature_views
 from initiative.clerk import views as clerk_views
+from initiative.filing import views as filing_views
 from initiative.filing.packet import views_verify
 
 urlpatterns = [
@@ -18,6 +19,17 @@ urlpatterns = [
     path("initiatives/<int:initiative_id>/edit/", views.initiative_edit, name="initiative-edit"),
     path("initiatives/<int:initiative_id>/open/", views.initiative_open_view, name="initiative-open"),
     path("initiatives/<int:initiative_id>/submit/", views.initiative_submit_view, name="initiative-submit"),
+    # Delivering the filing to the council's office (initiative/filing/).
+    path(
+        "initiatives/<int:initiative_id>/delivery/",
+        filing_views.initiative_delivery,
+        name="initiative-delivery",
+    ),
+    path(
+        "initiatives/<int:initiative_id>/delivery/<int:delivery_id>/receipt/",
+        filing_views.delivery_receipt,
+        name="delivery-receipt",
+    ),
     path(
         "initiatives/<int:initiative_id>/withdraw/",
         views.initiative_withdraw_view,
@@ -47,6 +59,14 @@ urlpatterns = [
     # The council office: inbox, decisions (initiative/clerk/).
     path("clerk/", clerk_views.clerk_inbox, name="clerk-inbox"),
     path("clerk/initiatives/<int:initiative_id>/", clerk_views.clerk_initiative, name="clerk-initiative"),
+    path(
+        "clerk/initiatives/<int:initiative_id>/receive/", clerk_views.clerk_receive_view, name="clerk-receive"
+    ),
+    path(
+        "clerk/initiatives/<int:initiative_id>/originals/",
+        clerk_views.clerk_originals_view,
+        name="clerk-originals",
+    ),
     path(
         "clerk/initiatives/<int:initiative_id>/start-verification/",
         clerk_views.clerk_start_verification_view,

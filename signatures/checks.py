@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.pl import pesel as pesel_number
 
+from initiative.terms import age_on
 from municipalities.levels import Level
 from municipalities.search_text import fold
 from personal_data.person_text import address_clean, person_name_clean
@@ -52,10 +53,6 @@ class Supporter:
         first = fold(self.first_names).split()[0]
         last = " ".join(fold(self.last_name).replace("-", " ").split())
         return f"name:{first}|{last}|{self.birth_date.isoformat()}"
-
-
-def age_on(birth_date: datetime.date, day: datetime.date) -> int:
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 def clean_supporter(

@@ -38,6 +38,8 @@ class InvalidReason(models.TextChoices):
     DUPLICATE = "duplicate", _("duplicate")
     INCOMPLETE = "incomplete", _("incomplete")
     ILLEGIBLE = "illegible", _("illegible")
+    # A paper row whose original sheet did not reach the office: the scan alone is not a signature.
+    NO_ORIGINAL = "no_original", _("original sheet not delivered")
 
 
 class Signature(models.Model):

@@ -5,9 +5,12 @@ import datetime
 import hashlib
 from collections.abc import Iterator
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, IntegerField, QuerySet
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 
 from municipalities.local_rules import rules_in_force
+from municipalities.models import SignatureMethod
 from signatures.checks import asks_citizenship
 from signatures.models import PaperSheetScan, Signature, SignatureStatus
 from signatures.scan_files import paper_scan_content
@@ -101,6 +104,26 @@ def counted_signatures(initiative) -> QuerySet[Signature]:
     return Signature.objects.filter(
         initiative_id=initiative.pk, status=SignatureStatus.CONFIRMED, method__in=accepted_methods(initiative)
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class PaperSheet:
+    number: int | None  # as typed with the row; None for rows typed through the API without one
+    rows: int
+
+
+def paper_sheets(initiative) -> list[PaperSheet]:
+    """The paper sheets the counted rows were typed from, by number, with their rows: the originals the
+    office must receive (the packet lists them; the clerk marks the missing ones)."""
+    rows = (
+        counted_signatures(initiative)
+        .filter(method=SignatureMethod.PAPER)
+        .annotate(sheet=Cast(KeyTextTransform("sheet_number", "evidence"), IntegerField()))
+        .values("sheet")
+        .annotate(rows=Count("pk"))
+        .order_by(F("sheet").asc(nulls_last=True))
+    )
+    return [PaperSheet(number=row["sheet"], rows=row["rows"]) for row in rows]
 
 
 def filed_signatures(initiative) -> Iterator[FiledSignature]:

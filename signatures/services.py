@@ -82,7 +82,13 @@ def identity_hash(initiative_id: int, supporter: Supporter) -> str:
 
 
 def signature_submit(
-    *, initiative_id: int, data: dict, method: str, entered_by=None, evidence: dict | None = None
+    *,
+    initiative_id: int,
+    data: dict,
+    method: str,
+    entered_by=None,
+    evidence: dict | None = None,
+    signed_on: datetime.date | None = None,
 ) -> SignOutcome:
     """Record one person's support. E-mail declarations wait for confirmation; other forms count at once.
 
@@ -90,8 +96,11 @@ def signature_submit(
     the new address gets what a first signer gets and the address that signed a notice
     (signatures/repeats.py): nobody learns from the answer whether a person signed. A mailbox that has
     confirmed as many declarations as one address may is refused, whoever the person (signatures/mailbox.py).
+
+    `signed_on` is the day the person signed: today online; for a paper row, the date written on the sheet
+    (the paper room checks it: signatures.paper.services). The age check counts on that day.
     """
-    signed_on = today_in_warsaw()
+    signed_on = signed_on or today_in_warsaw()
     confirmed_now = method != SignatureMethod.EMAIL
     now = timezone.now()
     with transaction.atomic():

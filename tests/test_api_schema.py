@@ -31,6 +31,7 @@ from tests.initiative.conftest import (  # noqa: F401  (fixtures)
     collecting_initiative,
     example,
     join_committee,
+    paper_row,
     paper_supporter,
     ready_initiative,
     start_initiative,
@@ -109,7 +110,7 @@ def seeded(collecting_initiative, author):  # noqa: F811 (the fixture, imported 
                 **paper_supporter(1),
                 "email": "poparcie@example.org",
             },
-            "POST /api/v1/initiatives/{initiative_id}/paper-signatures/": paper_supporter(2),
+            "POST /api/v1/initiatives/{initiative_id}/paper-signatures/": paper_row(2),
         },
     }
 

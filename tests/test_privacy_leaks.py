@@ -16,6 +16,7 @@ import pytest
 from celery import signals
 from django.core import mail
 from django.db import connection
+from django.utils import timezone
 from psycopg import sql
 from rest_framework.test import APIClient
 
@@ -243,7 +244,8 @@ def test_a_supporters_pesel_name_and_address_leave_no_plaintext_trace(
     # A committee member types a paper row.
     with django_capture_on_commit_callbacks(execute=True):
         paper_url = f"/api/v1/initiatives/{initiative_id}/paper-signatures/"
-        record(committee_member.post(paper_url, ON_PAPER, format="json"), 201)
+        row = {**ON_PAPER, "signed_on": timezone.localdate().isoformat()}
+        record(committee_member.post(paper_url, row, format="json"), 201)
     # Refusals, each carrying the number: an EU citizen at powiat level, a bad checksum, a bad address,
     # the number in a name, a field these rules do not ask for, broken JSON, the number as a token.
     for data in (

@@ -11,13 +11,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsVerifiedWhenRequired
-from initiative.clerk import decisions
+from initiative.clerk import decisions, originals
 from initiative.clerk.inbox import clerk_initiatives, clerk_view, clerk_views
 from initiative.serializers import (
     AcceptSerializer,
     ClerkAcceptOutSerializer,
     ClerkInitiativeOutSerializer,
+    OriginalsSerializer,
     OutcomeSerializer,
+    ReceiveSerializer,
     RejectSerializer,
     SupplementSerializer,
 )
@@ -64,6 +66,30 @@ class ClerkInitiativeDetailApi(APIView):
 
     @extend_schema(responses=ClerkInitiativeOutSerializer)
     def get(self, request, initiative_id: int):
+        return _output(initiative_id, request.user)
+
+
+class ClerkInitiativeReceiveApi(APIView):
+    """The day the office received the filing: the council's term runs from it (400 for a day in the future
+    or before the filing, 409 once verification has started)."""
+
+    permission_classes = [IsVerifiedWhenRequired]
+
+    @extend_schema(request=ReceiveSerializer, responses=ClerkInitiativeOutSerializer)
+    def post(self, request, initiative_id: int):
+        _decide(request, initiative_id, ReceiveSerializer, decisions.initiative_receive)
+        return _output(initiative_id, request.user)
+
+
+class ClerkInitiativeOriginalsApi(APIView):
+    """The day the paper originals reached the office and the sheets that did not: verdicts on paper rows
+    wait for it, and rows of missing sheets become invalid (initiative.clerk.originals)."""
+
+    permission_classes = [IsVerifiedWhenRequired]
+
+    @extend_schema(request=OriginalsSerializer, responses=ClerkInitiativeOutSerializer)
+    def post(self, request, initiative_id: int):
+        _decide(request, initiative_id, OriginalsSerializer, originals.originals_record)
         return _output(initiative_id, request.user)
 
 

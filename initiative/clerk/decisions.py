@@ -1,21 +1,26 @@
 """The council's decisions on a filed initiative, taken by its clerks (docs/architecture.md §Lifecycle;
-docs/law.md §The council office).
+docs/law.md §The council office, §Deadlines).
 
 Each decision runs in one transaction on the initiative locked FOR UPDATE through `initiative_for_clerk`,
 so two clerks deciding at once queue up and the second sees the state the first left; it checks its
 guards, moves the state (the model's `transition` writes the public timeline) and puts the committee's
 e-mails into the outbox in the same transaction: they go out once it commits, and only then.
 
+Receipt: the office records the day it received the filing (`receive`); the council's 3-month term and
+the office's verification term run from that day (initiative.filing.deadlines), and verification cannot
+start before it. A correction is possible until verification starts; the first filing's receipt is the
+one that counts, so a filing after a supplement period has nothing to receive.
+
 The supplement period (the local rules' "one supplement period when short", art. 41a ust. 5 u.s.g.):
   - it is open only where the frozen rules give `supplement_days`, and only once per initiative
     (`supplement_requested_at` stays set for good);
-  - the initiative goes back to `collecting` for that many Warsaw calendar days, counted from the request
-    as a collection window (`collection_end`), and the 3-month clock stops (`consideration_deadline` is
-    cleared): the council's term runs from a filing, and the supplemented list is filed anew;
-  - during the period supporters sign as before; the committee may file again at any time with `submit`
-    (the threshold applies as at the first filing), and at the period's end
-    `initiative.filing.submit.supplement_close` files it by itself, whatever the count, with a new packet
-    version; either filing starts a new 3-month term, and the council then decides on what was gathered.
+  - the initiative goes back to `collecting` for that many days, counted from the day of the request, on
+    which the committee is told (art. 111 § 2 k.c.: that day is not counted; initiative.terms);
+  - the council's term does not move: local rules cannot lengthen the statute's (art. 41a ust. 5
+    "z zastrzeżeniem przepisów ustawy");
+  - during the period supporters sign and withdraw as before; the committee may file again at any time
+    with `submit`, and at the period's end `initiative.filing.submit.supplement_close` files it by itself,
+    whatever the count, with a new packet version; the council then decides on what was gathered.
 """
 
 import datetime
@@ -27,10 +32,16 @@ from django.utils.translation import gettext as _
 from initiative.clerk.verification import verification_counts
 from initiative.emails import send_committee_notice
 from initiative.errors import InvalidInput, TransitionRefused
-from initiative.filing.deadlines import CONSIDERATION_MONTHS, deadline_warnings
+from initiative.filing.deadlines import (
+    consideration_deadline,
+    deadline_warnings,
+    late_session_warning,
+    verification_deadline,
+)
 from initiative.lifecycle import OUTCOME_STATES, Action, Status
-from initiative.models import Initiative, collection_end
+from initiative.models import Initiative
 from initiative.selectors import initiative_for_clerk
+from initiative.terms import window_end
 
 REASONS_MAX_LENGTH = 5000
 
@@ -55,10 +66,46 @@ def _notify(initiative: Initiative, action: str) -> None:
     send_committee_notice(initiative.pk, str(action))
 
 
+def initiative_receive(*, initiative_id: int, clerk, received_on: datetime.date) -> Initiative:
+    """The office records the day it received the filing: from its register, or the date of the ePUAP or
+    e-Doręczenia receipt. Not a day in the future (Warsaw), nor one before the filing on the platform."""
+    with transaction.atomic():
+        initiative = _locked(initiative_id, clerk, Action.RECEIVE)
+        if initiative.supplement_requested_at is not None:
+            raise TransitionRefused(
+                _("The draft was received before the supplement period; the terms still run from that day.")
+            )
+        filed_on = timezone.localtime(initiative.submitted_at).date()
+        if received_on > timezone.localdate():
+            raise InvalidInput({"received_on": [_("The day of receipt cannot be in the future.")]})
+        if received_on < filed_on:
+            raise InvalidInput(
+                {
+                    "received_on": [
+                        _("The draft was filed on %(filed)s; it cannot have been received before.")
+                        % {"filed": formats.date_format(filed_on, "DATE_FORMAT")}
+                    ]
+                }
+            )
+        initiative.transition(
+            Action.RECEIVE,
+            actor=clerk,
+            received_on=received_on,
+            consideration_deadline=consideration_deadline(received_on),
+            verification_deadline=verification_deadline(initiative, received_on),
+        )
+        _notify(initiative, Action.RECEIVE)
+    return initiative
+
+
 def initiative_start_verification(*, initiative_id: int, clerk) -> Initiative:
     """The office starts checking the support list against the register of voters."""
     with transaction.atomic():
         initiative = _locked(initiative_id, clerk, Action.START_VERIFICATION)
+        if initiative.received_on is None:
+            raise TransitionRefused(
+                _("Record first the day the council's office received the draft: the terms run from it.")
+            )
         initiative.transition(Action.START_VERIFICATION, actor=clerk)
         _notify(initiative, Action.START_VERIFICATION)
     return initiative
@@ -70,8 +117,9 @@ def initiative_accept(
     """The draft goes before the council at its session on `session_date`; returns (initiative, warnings).
 
     Refused while the signatures found valid are fewer than the threshold frozen at opening (art. 41a
-    ust. 2 u.s.g.). The session must fall between the filing day and the end of the 3-month term: the
-    council takes the draft at its nearest session, no later than 3 months after filing (art. 41a ust. 3).
+    ust. 2 u.s.g.), and for a session before the filing. A session after the council's 3-month term is
+    recorded with a warning, never refused: the term binds the council, and its duty to take the draft
+    does not end with it (art. 41a ust. 3).
     """
     with transaction.atomic():
         initiative = _locked(initiative_id, clerk, Action.ACCEPT)
@@ -85,7 +133,6 @@ def initiative_accept(
                 % {"valid": counts.valid, "threshold": counts.threshold}
             )
         filed_on = timezone.localtime(initiative.submitted_at).date()
-        deadline = initiative.consideration_deadline
         if session_date < filed_on:
             raise InvalidInput(
                 {
@@ -95,23 +142,7 @@ def initiative_accept(
                     ]
                 }
             )
-        if deadline is not None and session_date > deadline:
-            raise InvalidInput(
-                {
-                    "session_date": [
-                        _(
-                            "The council must take the draft no later than %(months)d months after filing, "
-                            "by "
-                            "%(deadline)s (art. 41a ust. 3 of the Act on gmina self-government)."
-                        )
-                        % {
-                            "months": CONSIDERATION_MONTHS,
-                            "deadline": formats.date_format(deadline, "DATE_FORMAT"),
-                        }
-                    ]
-                }
-            )
-        warnings = deadline_warnings(initiative)
+        warnings = late_session_warning(initiative, session_date) or deadline_warnings(initiative)
         initiative.transition(Action.ACCEPT, actor=clerk, session_date=session_date)
         _notify(initiative, Action.ACCEPT)
     return initiative, warnings
@@ -136,9 +167,8 @@ def initiative_request_supplement(*, initiative_id: int, clerk, reason: str = ""
             Action.REQUEST_SUPPLEMENT,
             actor=clerk,
             reason=reason,
-            collection_ends_at=collection_end(now, days),
+            collection_ends_at=window_end(now, days),
             supplement_requested_at=now,
-            consideration_deadline=None,
         )
         _notify(initiative, Action.REQUEST_SUPPLEMENT)
     return initiative

@@ -13,6 +13,42 @@ from signatures.selectors import accepted_methods
 # The decisions on a filed draft (docs/law.md §The council office).
 
 
+class ReceiveForm(forms.Form):
+    received_on = forms.DateField(
+        label=gettext_lazy("Day the office received the draft"),
+        help_text=gettext_lazy(
+            "From the office's register, or the date of the ePUAP or e-Doręczenia receipt."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class OriginalsForm(forms.Form):
+    """Shown beside ReceiveForm on one screen: its own element ids, the same field names."""
+
+    received_on = forms.DateField(
+        label=gettext_lazy("Day the paper originals reached the office"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    missing_sheets = forms.CharField(
+        label=gettext_lazy("Sheets whose originals did not arrive (optional)"),
+        help_text=gettext_lazy("Their numbers, separated by commas: 3, 7, 12. Their rows become invalid."),
+        required=False,
+        max_length=20_000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_originals_%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_missing_sheets(self) -> list[int]:
+        text = self.cleaned_data["missing_sheets"].replace(";", ",").replace(" ", ",")
+        numbers = [part for part in text.split(",") if part]
+        if not all(part.isdigit() and int(part) > 0 for part in numbers):
+            raise forms.ValidationError(_("Give the sheets' numbers, separated by commas: 3, 7, 12."))
+        return [int(part) for part in numbers]
+
+
 class AcceptForm(forms.Form):
     session_date = forms.DateField(
         label=gettext_lazy("Date of the council's session that takes the draft"),

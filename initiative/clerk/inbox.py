@@ -10,7 +10,12 @@ from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, W
 
 from initiative.clerk.verification import VerificationCounts, verification_counts_of
 from initiative.errors import NotVisible
-from initiative.filing.deadlines import DEADLINE_WARNING_DAYS, days_left, deadline_warnings
+from initiative.filing.deadlines import (
+    DEADLINE_WARNING_DAYS,
+    days_left,
+    deadline_warnings,
+    verification_warnings,
+)
 from initiative.lifecycle import AWAITING_DECISION_STATES, FINISHED_STATES, Action
 from initiative.models import CommitteeMember, Initiative, Packet
 from initiative.selectors import initiatives_for_clerk
@@ -18,7 +23,7 @@ from initiative.selectors import initiatives_for_clerk
 
 # While the office and the council still owe a decision within the 3-month term (art. 41a ust. 3 u.s.g.).
 def clerk_initiatives(user) -> QuerySet[Initiative]:
-    """The clerk's initiatives: open ones first, nearest deadline first; finished ones after them."""
+    """The clerk's initiatives: open ones first (receipt to record, then nearest deadline); finished after."""
     return (
         initiatives_for_clerk(user)
         .select_related("template_version__template")
@@ -36,7 +41,8 @@ def clerk_initiatives(user) -> QuerySet[Initiative]:
                 When(status__in=FINISHED_STATES, then=Value(1)), default=Value(0), output_field=IntegerField()
             )
         )
-        .order_by("finished", F("consideration_deadline").asc(nulls_last=True), "-submitted_at", "-pk")
+        # Filings whose receipt is not recorded yet come first: their term cannot start until it is.
+        .order_by("finished", F("consideration_deadline").asc(nulls_first=True), "-submitted_at", "-pk")
     )
 
 
@@ -51,7 +57,7 @@ class ClerkView:
 
     @property
     def awaiting_decision(self) -> bool:
-        """Filed and not yet accepted or rejected: the council's term is running."""
+        """Received by the office and not yet accepted or rejected: the council's term is running."""
         return self.initiative.status in AWAITING_DECISION_STATES and self.days_left is not None
 
     @property
@@ -84,7 +90,11 @@ class ClerkView:
         """The decisions the state allows (Initiative.can); the service checks the rest and says why not."""
         can = self.initiative.can
         return {
-            "start_verification": can(Action.START_VERIFICATION),
+            # Receipt is recorded once, for the first filing, and may be corrected until verification starts.
+            "receive": can(Action.RECEIVE) and self.initiative.supplement_requested_at is None,
+            "start_verification": can(Action.START_VERIFICATION) and self.initiative.received_on is not None,
+            # The paper originals, while the office verifies (initiative.clerk.originals).
+            "originals": self.initiative.status in AWAITING_DECISION_STATES,
             "accept": can(Action.ACCEPT),
             "request_supplement": can(Action.REQUEST_SUPPLEMENT) and self.supplement_available,
             "reject": can(Action.REJECT),
@@ -100,7 +110,9 @@ def clerk_views(initiatives) -> list[ClerkView]:
             initiative=initiative,
             counts=counts[initiative.pk],
             days_left=days_left(initiative),
-            warnings=deadline_warnings(initiative) if initiative.status in AWAITING_DECISION_STATES else [],
+            warnings=[*deadline_warnings(initiative), *verification_warnings(initiative)]
+            if initiative.status in AWAITING_DECISION_STATES
+            else [],
         )
         for initiative in initiatives
     ]

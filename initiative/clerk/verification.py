@@ -26,6 +26,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from initiative.clerk.originals import paper_rows_waiting_for_originals, rows_of_missing_sheets
 from initiative.errors import InvalidInput, TransitionRefused
 from initiative.lifecycle import Status
 from initiative.models import Initiative
@@ -327,6 +328,26 @@ def _lock_rows(initiative: Initiative, entries: list[VerdictEntry]) -> list[str]
     ]
 
 
+def _originals_problems(initiative: Initiative, entries: list[VerdictEntry]) -> list[str]:
+    """A paper row is judged on its original (initiative.clerk.originals): not before the originals are
+    recorded, and never valid when its sheet did not arrive."""
+    judged = [entry for entry in entries if entry.verdict]
+    ids = [entry.signature_id for entry in judged]
+    waiting = paper_rows_waiting_for_originals(initiative, ids)
+    missing = rows_of_missing_sheets(initiative, ids)
+    problems = []
+    for entry in judged:
+        if entry.signature_id in waiting:
+            problems.append(
+                problem_at(
+                    entry.where, _("a paper row is judged on its original: record the originals first.")
+                )
+            )
+        elif entry.signature_id in missing and entry.verdict == Verdict.VALID:
+            problems.append(problem_at(entry.where, _("the original of this row's sheet was not delivered.")))
+    return problems
+
+
 def _write(initiative: Initiative, entries: list[VerdictEntry], clerk) -> int:
     """One UPDATE for the whole batch, joined to the verdicts passed as arrays: 10,000 rows in one
     statement, not a save() per row."""
@@ -367,6 +388,7 @@ def verdicts_apply(
     with transaction.atomic():
         initiative = _lock_for_verdicts(initiative_id, clerk)
         problems = problems + _duplicates(entries) + _lock_rows(initiative, entries)
+        problems += _originals_problems(initiative, entries)
         if problems:
             raise InvalidInput({field: capped(problems)})
         updated = _write(initiative, entries, clerk)

@@ -12,10 +12,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import verified_login_required
-from initiative.clerk import decisions
-from initiative.clerk.forms import AcceptForm, OutcomeForm, RejectForm, SupplementForm
+from initiative.clerk import decisions, originals
+from initiative.clerk.forms import (
+    AcceptForm,
+    OriginalsForm,
+    OutcomeForm,
+    ReceiveForm,
+    RejectForm,
+    SupplementForm,
+)
 from initiative.clerk.inbox import clerk_initiatives, clerk_view, clerk_views
 from initiative.errors import InvalidInput, NotVisible, TransitionRefused
+from signatures.selectors import paper_sheets
 
 INBOX_PAGE_SIZE = 50
 
@@ -34,6 +42,9 @@ def _screen(request, initiative_id: int, *, status: int = 200, **forms):
     context = {
         "view": view,
         "initiative": view.initiative,
+        "sheets": paper_sheets(view.initiative),
+        "receive_form": ReceiveForm(),
+        "originals_form": OriginalsForm(),
         "accept_form": AcceptForm(),
         "supplement_form": SupplementForm(),
         "reject_form": RejectForm(),
@@ -68,6 +79,47 @@ def _decide(request, initiative_id: int, form, form_name: str, decide, success: 
             messages.warning(request, warning)
         messages.success(request, success)
     return redirect("clerk-initiative", initiative_id=initiative_id)
+
+
+@verified_login_required
+@require_POST
+def clerk_receive_view(request, initiative_id: int):
+    def decide(data) -> list[str]:
+        decisions.initiative_receive(
+            initiative_id=initiative_id, clerk=request.user, received_on=data["received_on"]
+        )
+        return []
+
+    return _decide(
+        request,
+        initiative_id,
+        ReceiveForm(request.POST),
+        "receive_form",
+        decide,
+        _("The day of receipt is recorded; the council's term runs from it. The committee has been told."),
+    )
+
+
+@verified_login_required
+@require_POST
+def clerk_originals_view(request, initiative_id: int):
+    def decide(data) -> list[str]:
+        originals.originals_record(
+            initiative_id=initiative_id,
+            clerk=request.user,
+            received_on=data["received_on"],
+            missing_sheets=data["missing_sheets"],
+        )
+        return []
+
+    return _decide(
+        request,
+        initiative_id,
+        OriginalsForm(request.POST),
+        "originals_form",
+        decide,
+        _("The paper originals are recorded; verdicts on paper rows may be given."),
+    )
 
 
 @verified_login_required

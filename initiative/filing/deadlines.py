@@ -1,10 +1,17 @@
-"""The council's term to take a filed draft: 3 months from filing (art. 41a ust. 3 u.s.g.; art. 42a ust. 3
-u.s.p., art. 89a ust. 3 u.s.w.), months counted as art. 112 of the Civil Code says, in Warsaw calendar days
-(docs/law.md §Opening and filing). The one home of the term: filing stamps it, the clerk's pages warn of it,
-the daily reminders send it.
+"""The terms that run once a draft is filed (docs/law.md §Deadlines), counted by initiative.terms:
+
+- the council's term to take the draft: 3 months from the day the council's office *received* it (art. 41a
+  ust. 3 u.s.g.: "od dnia złożenia projektu"; art. 42a ust. 3 u.s.p., art. 89a ust. 3 u.s.w.), not from
+  the committee's click on the platform. A supplement period does not move it: the council's rules cannot
+  lengthen the statute's term (art. 41a ust. 5 "z zastrzeżeniem przepisów ustawy"). A session after it is
+  still the council's duty: recorded with a warning, never refused;
+- the office's term to verify the support list, where the council's rules set one (`verification_days`),
+  counted in days from the same receipt.
+
+The one home of these terms: the clerk's `receive` stamps them, the pages warn of them, the daily
+reminders send them.
 """
 
-import calendar
 import datetime
 
 from django.utils import formats, timezone
@@ -12,21 +19,34 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from initiative.models import Initiative
+from initiative.terms import add_months, last_day_of_days
 
 CONSIDERATION_MONTHS = 3  # art. 41a ust. 3 u.s.g. (art. 42a ust. 3 u.s.p., art. 89a ust. 3 u.s.w.)
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """A term in months ends on the day whose date matches the first day, or on the last day of the month
-    when that month has no such date (art. 112 of the Civil Code): 30 November + 3 months = 28/29 February."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+def consideration_deadline(received_on: datetime.date) -> datetime.date:
+    """The last day on which the council may take the draft: 3 months after the office received it."""
+    return add_months(received_on, CONSIDERATION_MONTHS)
 
 
-def consideration_deadline(filed_at: datetime.datetime) -> datetime.date:
-    """The last day on which the council may take the draft: 3 months after filing, Warsaw calendar days."""
-    return add_months(timezone.localtime(filed_at).date(), CONSIDERATION_MONTHS)
+def verification_deadline(initiative: Initiative, received_on: datetime.date) -> datetime.date | None:
+    """The last day of the office's verification under the frozen rules; None where they set no term."""
+    days = (initiative.rules or {}).get("verification_days")
+    return last_day_of_days(received_on, days) if days else None
+
+
+def late_session_warning(initiative: Initiative, session_date: datetime.date) -> list[str]:
+    """A session after the council's term: recorded, and said (the council's duty does not end with it)."""
+    deadline = initiative.consideration_deadline
+    if deadline is None or session_date <= deadline:
+        return []
+    return [
+        _(
+            "The session is after the council's %(months)d-month term, which ends on %(deadline)s (art. 41a "
+            "ust. 3 u.s.g.). It is recorded: the council must still take the draft."
+        )
+        % {"months": CONSIDERATION_MONTHS, "deadline": formats.date_format(deadline, "DATE_FORMAT")}
+    ]
 
 
 # The clerk is warned when the council's term (art. 41a ust. 3 u.s.g.) has this many days left or fewer;
@@ -35,7 +55,8 @@ DEADLINE_WARNING_DAYS = 14
 
 
 def days_left(initiative: Initiative, *, today: datetime.date | None = None) -> int | None:
-    """Calendar days (Warsaw) until the last day the council may take the draft; None while not filed."""
+    """Calendar days (Warsaw) until the last day the council may take the draft; None until the office
+    records receipt."""
     if initiative.consideration_deadline is None:
         return None
     return (initiative.consideration_deadline - (today or timezone.localdate())).days
@@ -58,4 +79,28 @@ def deadline_warnings(initiative: Initiative, *, today: datetime.date | None = N
             left,
         )
         % {"deadline": deadline, "days": left}
+    ]
+
+
+VERIFICATION_WARNING_DAYS = 3
+
+
+def verification_warnings(initiative: Initiative, *, today: datetime.date | None = None) -> list[str]:
+    """The office's own verification term (the council's rules), while the support list is being checked."""
+    deadline = initiative.verification_deadline
+    if deadline is None:
+        return []
+    left = (deadline - (today or timezone.localdate())).days
+    if left > VERIFICATION_WARNING_DAYS:
+        return []
+    day = formats.date_format(deadline, "DATE_FORMAT")
+    if left < 0:
+        return [_("The verification term of the council's rules ended on %(deadline)s.") % {"deadline": day}]
+    return [
+        ngettext(
+            "Verify the signatures by %(deadline)s (the council's rules): %(days)d day left.",
+            "Verify the signatures by %(deadline)s (the council's rules): %(days)d days left.",
+            left,
+        )
+        % {"deadline": day, "days": left}
     ]

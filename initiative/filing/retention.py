@@ -29,6 +29,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from initiative.emails import initiative_reference
+from initiative.filing.delivery import delivery_receipts_erase
 from initiative.lifecycle import FINISHED_STATES
 from initiative.models import Initiative, Packet
 from outbox.services import emails_cancel
@@ -99,6 +100,7 @@ def initiative_personal_data_erase(initiative_id: int, *, now: datetime.datetime
         if initiative is None:
             return None
         signatures = signatures_erase(initiative_id)
+        receipts = delivery_receipts_erase(initiative_id)
         # The committee's and the council's e-mails still waiting in the outbox hold addresses too.
         emails_cancel(reference=initiative_reference(initiative_id))
         # Every seat, declared or not, current or left: the constraint allows empty fields once erased_at
@@ -116,8 +118,9 @@ def initiative_personal_data_erase(initiative_id: int, *, now: datetime.datetime
             kind=DeletionLog.Kind.PERSONAL_DATA,
             signatures=signatures.signatures,
             committee_members=members,
-            files=signatures.scans,
-            note=f"paper scans {signatures.scans}, invitations {invitations}, notices {signatures.notices}",
+            files=signatures.scans + receipts,
+            note=f"paper scans {signatures.scans}, delivery receipts {receipts}, invitations {invitations}, "
+            f"notices {signatures.notices}",
         )
 
 

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from initiative.committee import initiative_for_member
 from initiative.errors import TransitionRefused
-from initiative.filing.deadlines import consideration_deadline
 from initiative.filing.tasks import build_packet_task
 from initiative.lifecycle import COLLECTING_STATES, Action
 from initiative.models import Initiative, Packet
@@ -23,10 +22,9 @@ from signatures.selectors import support_count
 
 def _file(initiative: Initiative, *, actor) -> Packet:
     """Move a locked, collecting initiative to `submitted` and order its next packet version."""
-    now = timezone.now()
-    initiative.transition(
-        Action.SUBMIT, actor=actor, submitted_at=now, consideration_deadline=consideration_deadline(now)
-    )
+    # The council's term starts only when the office records receipt (initiative.clerk.decisions); a filing
+    # after a supplement period keeps the term the first receipt started (initiative.filing.deadlines).
+    initiative.transition(Action.SUBMIT, actor=actor, submitted_at=timezone.now())
     latest = initiative.packets.aggregate(latest=Max("version"))["latest"] or 0
     packet = Packet.objects.create(initiative=initiative, version=latest + 1)
     # Robust: the filing has committed; a broker out of reach must not turn it into an error for the

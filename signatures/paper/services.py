@@ -9,6 +9,7 @@ The sheets are always in Polish, whatever the language of the page that printed 
 for the council.
 """
 
+import datetime
 import functools
 import hashlib
 import io
@@ -19,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, QuerySet, Sum
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -101,11 +102,12 @@ def _committee(initiative: Initiative, title: str) -> tuple[str, str]:
 
 
 def _columns(identifier: str, citizenship: bool) -> list[dict]:
-    """The columns the council's rules require, nothing more (art. 5 ust. 1 lit. c RODO)."""
+    """The columns the council's rules require and the day of signing, nothing more (art. 5 ust. 1 lit. c
+    RODO)."""
     columns = [
         {"key": "number", "title": "Lp.", "hint": "", "width_mm": 9},
-        {"key": "first_names", "title": "Imię (imiona)", "hint": "", "width_mm": 40},
-        {"key": "last_name", "title": "Nazwisko", "hint": "", "width_mm": 44},
+        {"key": "first_names", "title": "Imię (imiona)", "hint": "", "width_mm": 36},
+        {"key": "last_name", "title": "Nazwisko", "hint": "", "width_mm": 40},
         {
             "key": "address",
             "title": "Adres zamieszkania",
@@ -121,6 +123,9 @@ def _columns(identifier: str, citizenship: bool) -> list[dict]:
         columns.append(
             {"key": "citizenship", "title": "Obywatelstwo", "hint": "PL, UE lub UK", "width_mm": 22}
         )
+    # The day the row is signed: the age is checked on it, and the packet lists it (docs/law.md §Who may
+    # sign).
+    columns.append({"key": "signed_on", "title": "Data podpisu", "hint": "dd.mm.rrrr", "width_mm": 26})
     columns.append({"key": "signature", "title": "Własnoręczny podpis", "hint": "", "width_mm": 44})
     return columns
 
@@ -228,20 +233,49 @@ def _privacy_notice(
 # -- rows typed from returned sheets ---------------------------------------------------------------------
 
 
-def paper_row_enter(*, initiative_id: int, actor, data: dict, sheet_number: int) -> SignOutcome:
+def paper_row_enter(
+    *,
+    initiative_id: int,
+    actor,
+    data: dict,
+    sheet_number: int | None,
+    signed_on: datetime.date | None = None,
+) -> SignOutcome:
     """A committee member types one row of a returned sheet; the same checks as every form of support.
 
     Where the level allows one citizenship only, the sheet does not ask for it and the row carries it.
-    The sheet number goes into the signature's evidence (no personal data) so the row meets its scan.
+    The sheet number goes into the signature's evidence (no personal data) so the row meets its scan and
+    its original. `signed_on` is the date written in the row: the age check and the packet use it, not the
+    day of typing (the page and the API require it; code that types rows on the day, such as the demo,
+    may leave it out).
     """
     initiative = initiative_for_member(initiative_id, actor)
+    problem = signed_on_problem(initiative, signed_on)
+    if problem:
+        raise InvalidInput({"signed_on": [problem]})
     return signature_submit(
         initiative_id=initiative_id,
         data=_with_citizenship(initiative, data),
         method=SignatureMethod.PAPER,
         entered_by=actor,
-        evidence={"sheet_number": sheet_number},
+        evidence={"sheet_number": sheet_number} if sheet_number else None,
+        signed_on=signed_on,
     )
+
+
+def signed_on_problem(initiative: Initiative, signed_on: datetime.date | None) -> str:
+    """What is wrong with a row's date of signing ("" when nothing): not after today, not before the
+    collection opened (a sheet is signed under the text frozen at opening)."""
+    if signed_on is None:
+        return ""
+    if signed_on > today_in_warsaw():
+        return _("The date of signing cannot be in the future.")
+    opened_on = timezone.localtime(initiative.opened_at).date() if initiative.opened_at else None
+    if opened_on and signed_on < opened_on:
+        return _("The collection opened on %(opened)s; a row cannot be signed before.") % {
+            "opened": formats.date_format(opened_on, "DATE_FORMAT")
+        }
+    return ""
 
 
 def _with_citizenship(initiative: Initiative, data: dict) -> dict:
@@ -250,15 +284,20 @@ def _with_citizenship(initiative: Initiative, data: dict) -> dict:
     return {**data, "citizenship": CITIZENSHIPS_BY_LEVEL[Level(initiative.municipality.level)][0]}
 
 
-def paper_row_problems(initiative: Initiative, data: dict) -> dict[str, list[str]]:
+def paper_row_problems(
+    initiative: Initiative, data: dict, signed_on: datetime.date | None = None
+) -> dict[str, list[str]]:
     """What the checks refuse in a row, saving nothing: to show every problem of a row at once."""
     _supporter, errors = clean_supporter(
         _with_citizenship(initiative, data),
         level=initiative.municipality.level,
         identifier=initiative_rules(initiative)["identifier"],
-        signed_on=today_in_warsaw(),
+        signed_on=signed_on or today_in_warsaw(),
         needs_email=False,
     )
+    problem = signed_on_problem(initiative, signed_on)
+    if problem:
+        errors["signed_on"] = [problem]
     return errors
 
 

@@ -107,6 +107,11 @@ class PaperRowForm(forms.Form):
             self.fields["citizenship"] = forms.ChoiceField(
                 label=gettext_lazy("Citizenship"), choices=CITIZENSHIP_CHOICES, initial="PL"
             )
+        self.fields["signed_on"] = _text_field(
+            gettext_lazy("Date of signing"),
+            gettext_lazy("As written in the row: DD.MM.YYYY. The age is checked on this day."),
+        )
+        self.fields["signed_on"].widget.attrs["inputmode"] = "numeric"
         self.fields["signed"] = forms.BooleanField(
             label=gettext_lazy("The row bears the person's handwritten signature"),
             help_text=gettext_lazy("Rows without a signature do not count: leave them out."),
@@ -126,6 +131,24 @@ class PaperRowForm(forms.Form):
                 _("Give the date of birth as on the sheet: DD.MM.YYYY, for example 15.03.1980.")
             ) from None
         return value
+
+    def clean_signed_on(self) -> datetime.date:
+        day = self.signed_on()
+        if day is None:
+            raise forms.ValidationError(
+                _("Give the date of signing as written in the row: DD.MM.YYYY, for example 3.12.2026.")
+            )
+        return day
+
+    def signed_on(self) -> datetime.date | None:
+        """The typed date of signing, if it is a calendar date (valid form or not)."""
+        value = iso_date(self.data.get("signed_on", ""))
+        if not ISO_DATE.match(value):
+            return None
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return None
 
     def row(self) -> dict:
         """The supporter's data for signatures.checks, from whatever was typed (valid or not)."""
@@ -243,7 +266,11 @@ def paper_entry(request, initiative_id: int):
         sheet_number = form.cleaned_data["sheet_number"]
         try:
             paper.paper_row_enter(
-                initiative_id=initiative.pk, actor=request.user, data=form.row(), sheet_number=sheet_number
+                initiative_id=initiative.pk,
+                actor=request.user,
+                data=form.row(),
+                sheet_number=sheet_number,
+                signed_on=form.cleaned_data["signed_on"],
             )
         except InvalidInput as error:
             form.add_check_errors(error.errors)
@@ -257,7 +284,7 @@ def paper_entry(request, initiative_id: int):
             return redirect(f"{reverse('paper-entry', args=[initiative.pk])}?sheet={sheet_number}")
     else:
         # Show every problem of the row at once, not only the sheet number's or the signature's.
-        form.add_check_errors(paper.paper_row_problems(initiative, form.row()))
+        form.add_check_errors(paper.paper_row_problems(initiative, form.row(), form.signed_on()))
     return _entry_page(request, initiative, form=form, print_form=PrintForm())
 
 

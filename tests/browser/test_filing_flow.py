@@ -1,7 +1,9 @@
 """From a collection that reached its threshold to the council's recorded outcome, in a real browser:
 the committee files on its page, the clerk signs in with two factors, verifies, accepts and records."""
 
+import datetime
 import re
+import zoneinfo
 
 import pytest
 
@@ -64,8 +66,24 @@ def test_an_initiative_goes_from_filing_to_adopted_in_the_browser(threshold_reac
     assert_accessible(clerk)
     clerk.click(f"a[href='/clerk/initiatives/{initiative_id}/']")
     assert_accessible(clerk)
+    # The day the office received the filing comes first: the council's term runs from it.
+    clerk.fill(
+        "form[action$='/receive/'] input[name=received_on]",
+        datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Warsaw")).date().isoformat(),
+    )
+    clerk.click(f"form[action='/clerk/initiatives/{initiative_id}/receive/'] button")
+    clerk.wait_for_load_state()
+    assert_accessible(clerk)
     clerk.click(f"form[action='/clerk/initiatives/{initiative_id}/start-verification/'] button")
     clerk.wait_for_load_state()
+    # The paper originals reached the office with the filing: verdicts on paper rows may be given.
+    clerk.fill(
+        "form[action$='/originals/'] input[name=received_on]",
+        datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Warsaw")).date().isoformat(),
+    )
+    clerk.click(f"form[action='/clerk/initiatives/{initiative_id}/originals/'] button")
+    clerk.wait_for_load_state()
+    assert_accessible(clerk)
 
     # The verification screen: select every row by keyboard-reachable checkboxes, mark them valid at once.
     clerk.goto(f"{base}/clerk/initiatives/{initiative_id}/signatures/")

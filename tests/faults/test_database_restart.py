@@ -21,6 +21,7 @@ import urllib.request
 import psutil
 import psycopg
 import pytest
+from django.utils import timezone
 
 from initiative.models import Initiative
 from tests.conftest import PASSWORD, child_database_url
@@ -172,7 +173,7 @@ def test_a_database_restart_while_people_sign_answers_503_and_recovers_by_itself
                 lambda n: (
                     post(
                         f"{base}/api/v1/initiatives/{initiative}/paper-signatures/",
-                        supporter(n, email=False),
+                        {**supporter(n, email=False), "signed_on": timezone.localdate().isoformat()},
                         Authorization=f"Token {token}",
                     ),
                     f"Restart-{letters(n).capitalize()}",

@@ -122,6 +122,13 @@ def paper_supporter(number: int) -> dict:
     }
 
 
+def paper_row(number: int) -> dict:
+    """A paper row as the API takes it: the supporter, and the date written in the row (today)."""
+    from django.utils import timezone
+
+    return {**paper_supporter(number), "signed_on": timezone.localdate().isoformat()}
+
+
 def sign_on_paper(initiative, typist, count: int, *, first: int = 1) -> list:
     """`count` paper rows typed by a committee member, as the committee does after a collection."""
     from signatures.paper.services import paper_row_enter
@@ -153,3 +160,30 @@ def filed_initiative(collecting_initiative, author):
     Initiative.objects.filter(pk=collecting_initiative.pk).update(signature_threshold=FILED_THRESHOLD)
     sign_on_paper(collecting_initiative, author, FILED_THRESHOLD + 1)
     return initiative_submit(initiative_id=collecting_initiative.pk, actor=author)
+
+
+def receive(initiative, clerk, on=None):
+    """The council's office records the day it received the filing (today, unless `on`): the council's term
+    starts and verification may begin (initiative.clerk.decisions.initiative_receive)."""
+    from django.utils import timezone
+
+    from initiative.clerk.decisions import initiative_receive
+
+    return initiative_receive(
+        initiative_id=initiative.pk, clerk=clerk, received_on=on or timezone.localdate()
+    )
+
+
+def originals(initiative, clerk, *, missing=(), on=None):
+    """The clerk records that the paper originals reached the office (today, unless `on`), `missing` sheets
+    aside: verdicts on paper rows may be given from then on (initiative.clerk.originals)."""
+    from django.utils import timezone
+
+    from initiative.clerk.originals import originals_record
+
+    return originals_record(
+        initiative_id=initiative.pk,
+        clerk=clerk,
+        received_on=on or timezone.localdate(),
+        missing_sheets=list(missing),
+    )

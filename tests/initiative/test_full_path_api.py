@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from initiative.models import Initiative
 from tests.accounts.conftest import totp_code
 from tests.conftest import PASSWORD
-from tests.initiative.conftest import paper_supporter
+from tests.initiative.conftest import paper_row
 from tests.pki import pki_server, seal_pki, seal_settings  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_from_an_open_initiative_to_adopted(
     # Supporters sign on paper; the committee types the returned rows in.
     for number in range(1, SUPPORTERS + 1):
         response = committee.post(
-            f"/api/v1/initiatives/{initiative_id}/paper-signatures/", paper_supporter(number), format="json"
+            f"/api/v1/initiatives/{initiative_id}/paper-signatures/", paper_row(number), format="json"
         )
         assert response.status_code == 201, response.content
     body = public.get(f"/api/v1/initiatives/{initiative_id}/").json()
@@ -81,11 +81,26 @@ def test_from_an_open_initiative_to_adopted(
     assert inbox["results"][0]["packet_status"] == "ready"
     assert clerk.get(f"/api/v1/initiatives/{initiative_id}/packet.pdf?version=1").status_code == 200
 
+    # Verification waits for the day the office received the filing (art. 41a ust. 3 u.s.g.).
+    response = clerk.post(f"/api/v1/clerk/initiatives/{initiative_id}/start_verification/")
+    assert response.status_code == 409
+    today = timezone.localdate().isoformat()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = clerk.post(f"/api/v1/clerk/initiatives/{initiative_id}/receive/", {"received_on": today})
+    assert response.status_code == 200 and response.json()["received_on"] == today
+    assert response.json()["consideration_deadline"] is not None
+
     sent_before = len(mail.outbox)
     with django_capture_on_commit_callbacks(execute=True):
         response = clerk.post(f"/api/v1/clerk/initiatives/{initiative_id}/start_verification/")
     assert response.status_code == 200 and response.json()["status"] == "under_verification"
     assert len(mail.outbox) > sent_before  # the committee is told
+
+    # Verdicts on paper rows wait for the originals (a paper signature is the handwritten row).
+    response = clerk.post(
+        f"/api/v1/clerk/initiatives/{initiative_id}/originals/", {"received_on": today}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["originals_received_on"] == today
 
     rows = clerk.get(f"/api/v1/clerk/initiatives/{initiative_id}/signatures/").json()["results"]
     assert len(rows) == SUPPORTERS
@@ -122,6 +137,7 @@ def test_from_an_open_initiative_to_adopted(
         ("create", "draft"),
         ("open", "collecting"),
         ("submit", "submitted"),
+        ("receive", "submitted"),
         ("start_verification", "under_verification"),
         ("accept", "accepted"),
         ("record_outcome", "adopted"),

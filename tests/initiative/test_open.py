@@ -170,12 +170,13 @@ def test_collection_window_from_the_local_rules_expires_by_the_periodic_task(
         encoding="utf-8",
     )
     call_command("import_local_rules", rules)
-    # Opened at noon on 10 March 2026: the window, the opening day counting, ends at midnight in Warsaw
-    # between 8 and 9 April, across the change of clocks on 29 March.
+    # Opened at noon on 10 March 2026: the day of opening is not counted (art. 111 § 2 k.c.), so the 30th
+    # day is 9 April and the window ends at midnight in Warsaw between 9 and 10 April, across the change of
+    # clocks on 29 March.
     initiative = services.initiative_open(initiative_id=ready_initiative.pk, actor=author)
-    assert initiative.collection_ends_at == datetime.datetime(2026, 4, 9, tzinfo=WARSAW)
-    assert initiative.collection_ends_at - initiative.opened_at <= datetime.timedelta(days=30)
-    assert initiative.collection_ends_at - initiative.opened_at > datetime.timedelta(days=29)
+    assert initiative.collection_ends_at == datetime.datetime(2026, 4, 10, tzinfo=WARSAW)
+    assert initiative.collection_ends_at - initiative.opened_at <= datetime.timedelta(days=31)
+    assert initiative.collection_ends_at - initiative.opened_at > datetime.timedelta(days=30)
 
     assert expire_initiatives_task() == 0  # not yet due
     with pytest.raises(TransitionRefused, match="has not ended"):

@@ -31,7 +31,9 @@ from tests.initiative.conftest import (  # noqa: F401  (fixtures)
     collecting_initiative,
     filed_initiative,
     join_committee,
+    originals,
     ready_initiative,
+    receive,
     start_initiative,
     templates,
 )
@@ -63,7 +65,9 @@ def initiative_routes() -> list[tuple[str, tuple[str, ...]]]:
 
 
 def _verified(initiative, clerk):
+    receive(initiative, clerk)
     initiative_start_verification(initiative_id=initiative.pk, clerk=clerk)
+    originals(initiative, clerk)
     ids = list(Signature.objects.filter(initiative=initiative).order_by("pk").values_list("pk", flat=True))
     verdicts_set(
         initiative_id=initiative.pk,
@@ -104,16 +108,17 @@ STATES = {
         initiative_id=_window_over(make("collecting")).pk
     ),
     "submitted": lambda initiative, author, clerk, make: make("filed"),
+    "received": lambda initiative, author, clerk, make: receive(make("filed"), clerk),
     "under_verification": lambda initiative, author, clerk, make: initiative_start_verification(
-        initiative_id=make("filed").pk, clerk=clerk
+        initiative_id=receive(make("filed"), clerk).pk, clerk=clerk
     ),
     "supplement": lambda initiative, author, clerk, make: (
-        _allow_supplement(make("filed")),
+        _allow_supplement(receive(make("filed"), clerk)),
         initiative_start_verification(initiative_id=initiative.pk, clerk=clerk),
         initiative_request_supplement(initiative_id=initiative.pk, clerk=clerk),
     ),
     "rejected": lambda initiative, author, clerk, make: (
-        initiative_start_verification(initiative_id=make("filed").pk, clerk=clerk),
+        initiative_start_verification(initiative_id=receive(make("filed"), clerk).pk, clerk=clerk),
         initiative_reject(initiative_id=initiative.pk, clerk=clerk, reasons="Braki formalne."),
     ),
     "accepted": lambda initiative, author, clerk, make: _accepted(make("filed"), clerk),
@@ -137,7 +142,9 @@ def initiative_in(request, ready_initiative, author, clerk_of_gliwice):  # noqa:
     def reach(state):
         STATES[state](ready_initiative, author, clerk_of_gliwice, make)
         initiative = Initiative.objects.get(pk=ready_initiative.pk)
-        expected = {"withdrawn_draft": "withdrawn", "supplement": "collecting"}.get(state, state)
+        expected = {"withdrawn_draft": "withdrawn", "supplement": "collecting", "received": "submitted"}.get(
+            state, state
+        )
         assert initiative.status == expected
         return initiative
 
@@ -163,7 +170,7 @@ def test_no_address_of_an_initiative_answers_a_server_error(
         "clerk of the council": browser_for(clerk_of_gliwice),
         "clerk of another council": browser_for(clerk_of_katowice),
     }
-    values = {"initiative_id": initiative.pk, "member_id": member.pk, "sheet_number": 1}
+    values = {"initiative_id": initiative.pk, "member_id": member.pk, "sheet_number": 1, "delivery_id": 1}
     routes = initiative_routes()
     assert any(name == "signature-esign" for name, _arguments in routes)
     failures = []

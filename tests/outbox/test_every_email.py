@@ -14,9 +14,11 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.test import Client
+from django.utils.timezone import localdate
 
 from outbox.delivery import emails_send
 from outbox.models import Email
+from tests.initiative.conftest import receive
 from tests.signatures.conftest import supporter
 
 pytestmark = pytest.mark.django_db
@@ -82,20 +84,56 @@ def decision(action: str):
     return cause
 
 
+def received(request):
+    """The filed initiative, received by the council's office today."""
+    filed, clerk = request.getfixturevalue("filed_initiative"), request.getfixturevalue("clerk_of_gliwice")
+    return receive(filed, clerk), clerk
+
+
+def receipt(request):
+    from initiative.clerk.decisions import initiative_receive
+
+    filed, clerk = request.getfixturevalue("filed_initiative"), request.getfixturevalue("clerk_of_gliwice")
+    return lambda: initiative_receive(
+        initiative_id=filed.pk, clerk=clerk, received_on=localdate(filed.submitted_at)
+    )
+
+
 def start_verification(request):
     from initiative.clerk.decisions import initiative_start_verification
 
-    filed, clerk = request.getfixturevalue("filed_initiative"), request.getfixturevalue("clerk_of_gliwice")
-    return lambda: initiative_start_verification(initiative_id=filed.pk, clerk=clerk)
+    initiative, clerk = received(request)
+    return lambda: initiative_start_verification(initiative_id=initiative.pk, clerk=clerk)
 
 
 def deadline_reminder(request):
     from initiative.filing.reminders import deadline_reminders_send
 
+    initiative, _clerk = received(request)
+    return lambda: deadline_reminders_send(
+        today=initiative.consideration_deadline - datetime.timedelta(days=14)
+    )
+
+
+def verification_reminder(request):
+    from initiative.filing.reminders import deadline_reminders_send
+    from initiative.models import Initiative
+
+    filed = request.getfixturevalue("filed_initiative")
+    rules = {**Initiative.objects.get(pk=filed.pk).rules, "verification_days": 14}
+    Initiative.objects.filter(pk=filed.pk).update(rules=rules)
+    initiative, _clerk = received(request)
+    return lambda: deadline_reminders_send(
+        today=initiative.verification_deadline - datetime.timedelta(days=3)
+    )
+
+
+def receipt_reminder(request):
+    from initiative.filing.reminders import deadline_reminders_send
+
     filed = request.getfixturevalue("filed_initiative")
     request.getfixturevalue("clerk_of_gliwice")
-    filed.refresh_from_db()
-    return lambda: deadline_reminders_send(today=filed.consideration_deadline - datetime.timedelta(days=14))
+    return lambda: deadline_reminders_send(today=localdate(filed.submitted_at) + datetime.timedelta(days=7))
 
 
 def packet_ready(request):
@@ -149,12 +187,15 @@ KINDS = {
     "accounts/password_reset_limit": password_reset_limit_notice,
     "initiative/committee_invitation": invitation,
     "initiative/council_chair_notice": opening,
+    "initiative/decision_receive": receipt,
     "initiative/decision_start_verification": start_verification,
     "initiative/decision_accept": decision("accept"),
     "initiative/decision_request_supplement": decision("request_supplement"),
     "initiative/decision_reject": decision("reject"),
     "initiative/decision_record_outcome": decision("record_outcome"),
     "initiative/deadline_reminder": deadline_reminder,
+    "initiative/verification_reminder": verification_reminder,
+    "initiative/receipt_reminder": receipt_reminder,
     "initiative/packet_ready": packet_ready,
     "initiative/packet_ready_chair": packet_ready,
     "signatures/confirm": declaration,

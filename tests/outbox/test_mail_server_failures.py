@@ -79,11 +79,14 @@ def test_a_deadline_reminder_waits_for_a_mail_server_that_refuses(
     collecting_initiative,
     clerk_of_gliwice,
 ):
-    # Filed as far as reminders care (state and term), without building a packet.
+    # Filed and received as far as reminders care (state and term), without building a packet.
     now = timezone.now()
-    deadline = consideration_deadline(now)
+    deadline = consideration_deadline(timezone.localdate())
     Initiative.objects.filter(pk=collecting_initiative.pk).update(
-        status=Status.SUBMITTED, submitted_at=now, consideration_deadline=deadline
+        status=Status.SUBMITTED,
+        submitted_at=now,
+        received_on=timezone.localdate(),
+        consideration_deadline=deadline,
     )
     smtp_server.refuse_connections = 3
     morning = timezone.make_aware(

@@ -1,6 +1,7 @@
 import itertools
 
 import pytest
+from django.utils import timezone
 
 from tests.initiative.conftest import (  # noqa: F401  (fixtures shared with the initiative tests)
     collecting_initiative,
@@ -68,6 +69,9 @@ def verifying_initiative(filed_initiative, clerk_of_gliwice):  # noqa: F811
     with transaction.atomic():
         initiative = Initiative.objects.select_for_update().get(pk=filed_initiative.pk)
         initiative.transition(Action.START_VERIFICATION, actor=clerk_of_gliwice)
+        # The paper originals reached the office with the filing: verdicts on paper rows may be given.
+        initiative.originals_received_on = initiative.received_on = timezone.localdate()
+        initiative.save(update_fields=["originals_received_on", "received_on"])
     return initiative
 
 
@@ -181,6 +185,9 @@ def pesel_initiative(ready_initiative, author, clerk_of_gliwice):  # noqa: F811
     with transaction.atomic():
         initiative = Initiative.objects.select_for_update().get(pk=ready_initiative.pk)
         initiative.transition(Action.START_VERIFICATION, actor=clerk_of_gliwice)
+        # The paper originals reached the office with the filing: verdicts on paper rows may be given.
+        initiative.originals_received_on = initiative.received_on = timezone.localdate()
+        initiative.save(update_fields=["originals_received_on", "received_on"])
     return initiative
 
 
@@ -206,6 +213,9 @@ def other_verifying_initiative(start_initiative, join_committee, make_user, cler
     with transaction.atomic():
         initiative = Initiative.objects.select_for_update().get(pk=other.pk)
         initiative.transition(Action.START_VERIFICATION, actor=clerk_of_gliwice)
+        # The paper originals reached the office with the filing: verdicts on paper rows may be given.
+        initiative.originals_received_on = initiative.received_on = timezone.localdate()
+        initiative.save(update_fields=["originals_received_on", "received_on"])
     return initiative
 
 

@@ -7,13 +7,14 @@ electronic signature and on paper (page and API). The rules: tests/personal_data
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from initiative import committee
 from initiative.models import CommitteeInvitation, CommitteeMember
 from initiative.tokens import invitation_token
 from signatures.models import Signature
-from tests.initiative.conftest import paper_supporter
+from tests.initiative.conftest import paper_row
 from tests.pki import (  # noqa: F401  (fixtures)
     fast_password_hashing,
     krakow_collecting,
@@ -160,7 +161,7 @@ def test_a_paper_row_through_the_api(collecting_initiative, author):
     client.force_authenticate(author)
     response = client.post(
         f"/api/v1/initiatives/{collecting_initiative.pk}/paper-signatures/",
-        {**paper_supporter(1), "first_names": "Anna\ufeff"},
+        {**paper_row(1), "first_names": "Anna\ufeff"},
         format="json",
     )
     assert response.status_code == 400 and REASON in response.json()["first_names"][0]
@@ -177,6 +178,7 @@ def test_a_paper_row_on_the_entry_page(collecting_initiative, author):
         "address": "ul. Zwycięstwa 10/2\u00ad, 44-100 Gliwice",  # a soft hyphen, format character too
         "birth_date": "15.03.1980",
         "citizenship": "PL",
+        "signed_on": timezone.localdate().strftime("%d.%m.%Y"),
         "signed": "on",
     }
     response = client.post(f"/initiatives/{collecting_initiative.pk}/paper/", row)

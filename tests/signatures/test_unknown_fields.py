@@ -7,6 +7,7 @@ signatures.checks uses.
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from outbox.models import Email
 from signatures.models import Signature
@@ -79,7 +80,7 @@ def test_a_field_the_rules_do_not_ask_for_keeps_its_own_reason(api_client, sign_
 def test_an_extra_field_in_a_paper_row_is_refused_by_name(api_client, collecting_initiative, author):
     api_client.force_authenticate(author)
     url = f"/api/v1/initiatives/{collecting_initiative.pk}/paper-signatures/"
-    row = {**supporter(email=None), "sheet": "4"}
+    row = {**supporter(email=None), "signed_on": timezone.localdate().isoformat(), "sheet": "4"}
 
     response = api_client.post(url, row, format="json")
 

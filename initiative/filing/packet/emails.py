@@ -33,7 +33,6 @@ def send_packet_ready(packet: Packet) -> dict:
         "initiative": initiative,
         "council": unit.council_name,
         "filed_on": timezone.localtime(initiative.submitted_at).date() if initiative.submitted_at else None,
-        "deadline": initiative.consideration_deadline,
         "public_link": _link("initiative-detail", initiative.pk),
         "clerk_link": _link("clerk-initiative", initiative.pk),
         "verify_link": _link("packet-verify"),

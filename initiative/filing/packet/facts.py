@@ -23,8 +23,10 @@ from municipalities.models import SignatureMethod
 from municipalities.statutes import Statute, statute_of
 from signatures.selectors import (
     FiledSignature,
+    PaperSheet,
     filed_signature_evidence,
     filed_signatures,
+    paper_sheets,
     support_count,
     support_list_asks_citizenship,
 )
@@ -127,6 +129,7 @@ class PacketFacts:
     draft: dict  # the draft as the front matter prints it
     submitted_at: datetime.datetime | None
     opened_at: datetime.datetime | None
+    received_on: datetime.date | None  # by the council's office, as its clerk recorded
     consideration_deadline: datetime.date | None
     supplement_requested_at: datetime.datetime | None
     threshold: int
@@ -137,6 +140,7 @@ class PacketFacts:
     accepted_methods: list[str]  # the SignatureMethods the rules accept, in their order
     counted_by_method: dict[str, int]  # the confirmed signatures the tally counted at filing
     counted: int
+    paper_sheets: list[PaperSheet]  # the sheets the paper rows came from: the originals the office receives
 
     def member_named(self, role: str) -> str:
         """The name of the (last listed) member in `role`, "" when nobody holds it."""
@@ -199,6 +203,7 @@ def packet_facts(packet: Packet) -> PacketFacts:
         draft=_draft(initiative),
         submitted_at=initiative.submitted_at,
         opened_at=initiative.opened_at,
+        received_on=initiative.received_on,
         consideration_deadline=initiative.consideration_deadline,
         supplement_requested_at=initiative.supplement_requested_at,
         threshold=initiative.signature_threshold,
@@ -209,6 +214,7 @@ def packet_facts(packet: Packet) -> PacketFacts:
         accepted_methods=list(rules["signature_methods"]),
         counted_by_method=dict(counts.by_method),
         counted=counts.counted,
+        paper_sheets=paper_sheets(initiative),
     )
 
 

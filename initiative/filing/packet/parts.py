@@ -142,7 +142,8 @@ def signature_evidence(rendering: PacketRendering) -> None:
 
 
 def paper_scans(rendering: PacketRendering) -> None:
-    """Part C: the scans of paper sheets, attached as files and listed with their checksums."""
+    """Part C: the paper sheets whose originals go to the office (by number, with their rows), and their
+    scans, attached as files and listed with their checksums."""
     sheets = {}  # attachment name: sheet number
     for scan in filed_paper_scans(rendering.packet.initiative):
         name = f"arkusz-{scan.sheet_number}.{SCAN_EXTENSIONS[scan.content_type]}"
@@ -166,8 +167,18 @@ def paper_scans(rendering: PacketRendering) -> None:
         }
         for attachment in rendering.scans
     ]
+    scanned = set(sheets.values())
+    originals = [
+        {"number": sheet.number, "rows": sheet.rows, "scan": sheet.number in scanned}
+        for sheet in rendering.facts.paper_sheets
+    ]
     first = rendering.body.next_page
-    data = {"ident": rendering.ident, "scans": {"files": files}, "integrity": None, "hashes": []}
+    data = {
+        "ident": rendering.ident,
+        "scans": {"files": files, "originals": originals},
+        "integrity": None,
+        "hashes": [],
+    }
     rendering.body.add("packet_appendix.typ", data)
     rendering.body.part_ended("scans", first)
 

@@ -109,6 +109,18 @@ def local_rules(facts: PacketFacts) -> str:
     return f"nr {facts.resolution} {facts.council_of}{adopted}"
 
 
+def consideration_term(facts: PacketFacts) -> str:
+    """When the council's term runs: from the office's receipt, which the platform learns only from the
+    clerk (initiative.filing.deadlines); so the first version says so, a later one gives the dates."""
+    if facts.received_on is None:
+        return "Termin ten biegnie od dnia wpływu projektu do urzędu."
+    # The dates end in "r.", which closes the sentence too.
+    return (
+        f"Projekt wpłynął do urzędu {polish_date(facts.received_on)}; termin ten upływa "
+        f"{polish_date(facts.consideration_deadline)}"
+    )
+
+
 def _letter(facts: PacketFacts, figures: Figures) -> list[str]:
     """The cover letter's paragraphs."""
     article = facts.statute.article
@@ -127,6 +139,14 @@ def _letter(facts: PacketFacts, figures: Figures) -> list[str]:
         f"wynosi {facts.threshold}.",
     ]
     attached = []
+    sheets = len(facts.paper_sheets)
+    if sheets:
+        attached.append(
+            "oryginały arkuszy papierowych z podpisami "
+            f"({polish_plural(sheets, 'arkusz', 'arkusze', 'arkuszy')}, wymienione w części C) komitet "
+            "doręcza do urzędu: o ważności podpisów złożonych na papierze "
+            "rozstrzygają oryginały"
+        )
     if figures.scans:
         attached.append(
             f"skany arkuszy papierowych (liczba plików: {figures.scans}) dołączono do dokumentu (część C)"
@@ -143,9 +163,7 @@ def _letter(facts: PacketFacts, figures: Figures) -> list[str]:
         f"Zgodnie z {article} ust. 3 ustawy projekt staje się przedmiotem obrad "
         f"{ORGAN_GENITIVE[facts.level]} na najbliższej sesji po jego złożeniu, nie później jednak "
         f"niż po upływie {CONSIDERATION_MONTHS} miesięcy od dnia złożenia projektu. "
-        # The date ends in "r.", which closes the sentence too.
-        f"Projekt złożono {polish_date(facts.submitted_at)}; termin ten upływa "
-        f"{polish_date(facts.consideration_deadline)}"
+        + consideration_term(facts)
     )
     if representative:
         representation = f"pełnomocnik komitetu: {representative}"
@@ -202,8 +220,13 @@ def _summary(facts: PacketFacts, figures: Figures) -> list[list[str]]:
             "; ".join(METHOD_LABELS.get(method, method) for method in facts.accepted_methods),
         ],
         ["Rozpoczęcie zbierania podpisów", polish_date(facts.opened_at)],
-        ["Złożenie projektu", polish_date(facts.submitted_at)],
-        [f"Termin rozpatrzenia ({facts.statute.article} ust. 3)", polish_date(facts.consideration_deadline)],
+        ["Złożenie projektu w serwisie", polish_date(facts.submitted_at)],
+        [
+            f"Termin rozpatrzenia ({facts.statute.article} ust. 3)",
+            polish_date(facts.consideration_deadline)
+            if facts.consideration_deadline
+            else f"{CONSIDERATION_MONTHS} miesiące od dnia wpływu projektu do urzędu",
+        ],
     ]
     if facts.supplement_requested_at:
         summary.append(["Wezwanie do uzupełnienia wykazu", polish_date(facts.supplement_requested_at)])

@@ -3,6 +3,7 @@ verification, signed-in clients with a second factor) serve here as well; and th
 tests."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from initiative.lifecycle import Action
 from initiative.models import Initiative
@@ -43,4 +44,7 @@ def start_verification(initiative, clerk) -> Initiative:
     with transaction.atomic():
         locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
         locked.transition(Action.START_VERIFICATION, actor=clerk)
+        # The paper originals reached the office with the filing: verdicts on paper rows may be given.
+        locked.originals_received_on = locked.received_on = timezone.localdate()
+        locked.save(update_fields=["originals_received_on", "received_on"])
     return locked

@@ -10,14 +10,14 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
-from initiative.clerk.decisions import initiative_accept, initiative_start_verification
+from initiative.clerk.decisions import initiative_accept, initiative_receive, initiative_start_verification
 from initiative.clerk.verification import verdicts_set
 from initiative.lifecycle import Status
 from initiative.models import Initiative, StatusChange
 from signatures.models import Signature
 from tests.accounts.conftest import totp_code
 from tests.conftest import PASSWORD
-from tests.initiative.conftest import FILED_THRESHOLD
+from tests.initiative.conftest import FILED_THRESHOLD, originals
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +64,14 @@ def filed(initiative, clerk):
     return None
 
 
+def received(initiative, clerk):
+    initiative_receive(initiative_id=initiative.pk, clerk=clerk, received_on=timezone.localdate())
+
+
 def under_verification(initiative, clerk):
+    received(initiative, clerk)
     initiative_start_verification(initiative_id=initiative.pk, clerk=clerk)
+    originals(initiative, clerk)
 
 
 def ready_to_accept(initiative, clerk):
@@ -87,7 +93,8 @@ def accepted(initiative, clerk):
 ENDPOINTS = {
     "list": ("get", "", filed, None, None),
     "detail": ("get", "{id}/", filed, None, None),
-    "start_verification": ("post", "{id}/start_verification/", filed, {}, Status.UNDER_VERIFICATION),
+    "receive": ("post", "{id}/receive/", filed, {"received_on": "TODAY"}, Status.SUBMITTED),
+    "start_verification": ("post", "{id}/start_verification/", received, {}, Status.UNDER_VERIFICATION),
     "accept": ("post", "{id}/accept/", ready_to_accept, {"session_date": "TODAY"}, Status.ACCEPTED),
     "request_supplement": (
         "post",
@@ -199,15 +206,22 @@ def test_the_list_shows_counts_term_and_packet(filed_initiative, clerk_of_gliwic
     assert row["municipality"]["teryt"] == "2466011"
 
 
-def test_the_list_puts_the_nearest_deadline_first(filed_initiative, clerk_of_gliwice):
-    sooner = Initiative.objects.get(pk=filed_initiative.pk)
-    sooner.pk = None
-    sooner.save()
+def test_the_list_puts_receipts_to_record_first_then_the_nearest_deadline(filed_initiative, clerk_of_gliwice):
+    received(filed_initiative, clerk_of_gliwice)
+    filed_initiative.refresh_from_db()
+    sooner, unreceived = (
+        Initiative.objects.get(pk=filed_initiative.pk),
+        Initiative.objects.get(pk=filed_initiative.pk),
+    )
+    for copy in (sooner, unreceived):
+        copy.pk = None
+        copy.save()
     Initiative.objects.filter(pk=sooner.pk).update(
         consideration_deadline=filed_initiative.consideration_deadline - datetime.timedelta(days=30)
     )
+    Initiative.objects.filter(pk=unreceived.pk).update(received_on=None, consideration_deadline=None)
     ids = [row["id"] for row in api_as(clerk_of_gliwice).get(BASE).json()["results"]]
-    assert ids == [sooner.pk, filed_initiative.pk]
+    assert ids == [unreceived.pk, sooner.pk, filed_initiative.pk]
 
 
 def test_conflicts_are_409_with_a_detail(filed_initiative, clerk_of_gliwice):

@@ -17,7 +17,7 @@ from initiative.models import Initiative, Packet, StatusChange
 from signatures.models import Signature
 from tests.accounts.conftest import totp_code
 from tests.conftest import PASSWORD
-from tests.initiative.conftest import FILED_THRESHOLD, sign_on_paper
+from tests.initiative.conftest import FILED_THRESHOLD, originals, receive, sign_on_paper
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +113,8 @@ def test_the_menu_shows_the_council_office_to_clerks_only(filed_initiative, cler
 
 
 def test_inbox_lists_the_councils_initiatives_with_counts_and_deadline(filed_initiative, clerk_of_gliwice):
+    assert "receipt not recorded" in text(browser_of(clerk_of_gliwice).get("/clerk/"))
+    receive(filed_initiative, clerk_of_gliwice)
     page = browser_of(clerk_of_gliwice).get("/clerk/")
     assert page.status_code == 200
     body = text(page)
@@ -134,6 +136,7 @@ def test_inbox_marks_a_close_deadline_in_words(filed_initiative, clerk_of_gliwic
 
 
 def test_inbox_orders_by_deadline(filed_initiative, clerk_of_gliwice):
+    receive(filed_initiative, clerk_of_gliwice)
     sooner = Initiative.objects.get(pk=filed_initiative.pk)
     sooner.pk = None
     sooner.title = "Wcześniejszy termin"
@@ -154,8 +157,10 @@ def test_screen_shows_summary_packet_link_and_only_the_decision_that_fits(filed_
     assert f"Signatures not yet checked {FILED_THRESHOLD + 1}" in body
     assert f'href="/clerk/initiatives/{filed_initiative.pk}/signatures/"' in markup
     assert "being prepared" in body  # packet version 1
-    assert 'action="' + screen(filed_initiative) + 'start-verification/"' in markup
-    for other in ("accept", "reject", "request-supplement", "outcome"):
+    # Verification waits for the day of receipt, which the screen asks for first.
+    assert 'action="' + screen(filed_initiative) + 'receive/"' in markup
+    assert "not recorded yet" in body
+    for other in ("start-verification", "accept", "reject", "request-supplement", "outcome"):
         assert f'action="{screen(filed_initiative)}{other}/"' not in markup
     assert "Timeline" in body and "filed" in body
 
@@ -173,6 +178,9 @@ def test_the_whole_path_through_the_forms(filed_initiative, clerk_of_gliwice):
     browser = browser_of(clerk_of_gliwice)
     url = screen(filed_initiative)
 
+    response = browser.post(f"{url}receive/", {"received_on": timezone.localdate().isoformat()})
+    assert response.status_code == 302 and response["Location"] == url
+    assert "The day of receipt is recorded" in text(browser.get(url))
     response = browser.post(f"{url}start-verification/")
     assert response.status_code == 302 and response["Location"] == url
     page = browser.get(url)
@@ -187,17 +195,15 @@ def test_the_whole_path_through_the_forms(filed_initiative, clerk_of_gliwice):
     assert "found valid: 0 of the 5 needed" in text(response)
     assert Initiative.objects.get(pk=filed_initiative.pk).status == Status.UNDER_VERIFICATION
 
+    # The paper originals come before verdicts on paper rows.
+    response = browser.post(
+        f"{url}originals/", {"received_on": timezone.localdate().isoformat()}, follow=True
+    )
+    assert "The paper originals are recorded" in text(response)
     mark_valid(filed_initiative, clerk_of_gliwice, FILED_THRESHOLD)
-    # An empty date and a date after the 3 months: errors beside the field, the state unchanged.
+    # An empty date: the error beside the field, the state unchanged.
     response = browser.post(f"{url}accept/", {"session_date": ""})
     assert response.status_code == 400 and 'id="id_session_date_error"' in response.content.decode()
-    deadline = Initiative.objects.get(pk=filed_initiative.pk).consideration_deadline
-    response = browser.post(
-        f"{url}accept/", {"session_date": (deadline + datetime.timedelta(days=1)).isoformat()}
-    )
-    assert response.status_code == 400
-    assert "no later than 3 months after filing" in text(response)
-    assert 'id="id_session_date_error"' in response.content.decode()
     assert Initiative.objects.get(pk=filed_initiative.pk).status == Status.UNDER_VERIFICATION
 
     session = timezone.localdate() + datetime.timedelta(days=7)
@@ -220,7 +226,9 @@ def test_the_whole_path_through_the_forms(filed_initiative, clerk_of_gliwice):
 
 
 def test_accept_shows_the_deadline_warning(filed_initiative, clerk_of_gliwice):
+    receive(filed_initiative, clerk_of_gliwice)
     initiative_start_verification(initiative_id=filed_initiative.pk, clerk=clerk_of_gliwice)
+    originals(filed_initiative, clerk_of_gliwice)
     mark_valid(filed_initiative, clerk_of_gliwice, FILED_THRESHOLD)
     Initiative.objects.filter(pk=filed_initiative.pk).update(
         consideration_deadline=timezone.localdate() + datetime.timedelta(days=5)
@@ -234,7 +242,9 @@ def test_accept_shows_the_deadline_warning(filed_initiative, clerk_of_gliwice):
 
 
 def test_reject_needs_reasons_and_shows_them_publicly(filed_initiative, clerk_of_gliwice):
+    receive(filed_initiative, clerk_of_gliwice)
     initiative_start_verification(initiative_id=filed_initiative.pk, clerk=clerk_of_gliwice)
+    originals(filed_initiative, clerk_of_gliwice)
     browser = browser_of(clerk_of_gliwice)
     response = browser.post(f"{screen(filed_initiative)}reject/", {"reasons": "  "})
     assert response.status_code == 400
@@ -251,7 +261,9 @@ def test_reject_needs_reasons_and_shows_them_publicly(filed_initiative, clerk_of
 def test_supplement_form_where_the_rules_allow_it(filed_initiative, clerk_of_gliwice):
     rules = {**Initiative.objects.get(pk=filed_initiative.pk).rules, "supplement_days": 7}
     Initiative.objects.filter(pk=filed_initiative.pk).update(rules=rules)
+    receive(filed_initiative, clerk_of_gliwice)
     initiative_start_verification(initiative_id=filed_initiative.pk, clerk=clerk_of_gliwice)
+    originals(filed_initiative, clerk_of_gliwice)
     browser = browser_of(clerk_of_gliwice)
     url = screen(filed_initiative)
     assert "one supplement period of 7 days" in text(browser.get(url))
@@ -260,12 +272,17 @@ def test_supplement_form_where_the_rules_allow_it(filed_initiative, clerk_of_gli
     assert "The supplement period has started" in text(response)
     assert Initiative.objects.get(pk=filed_initiative.pk).status == Status.COLLECTING
     body = text(response)
-    assert "supplement period" in body and "The clock stopped" in body
+    # The council's term keeps running through the supplement period (art. 41a ust. 5 u.s.g.).
+    deadline = Initiative.objects.get(pk=filed_initiative.pk).consideration_deadline
+    assert "supplement period" in body and "The council must take the draft by" in body
+    assert deadline is not None and "The clock stopped" not in body
     assert f'action="{url}request-supplement/"' not in response.content.decode()
 
 
 def test_a_refused_outcome_shows_the_error_beside_the_field(filed_initiative, clerk_of_gliwice):
+    receive(filed_initiative, clerk_of_gliwice)
     initiative_start_verification(initiative_id=filed_initiative.pk, clerk=clerk_of_gliwice)
+    originals(filed_initiative, clerk_of_gliwice)
     mark_valid(filed_initiative, clerk_of_gliwice, FILED_THRESHOLD)
     initiative_accept(
         initiative_id=filed_initiative.pk, clerk=clerk_of_gliwice, session_date=timezone.localdate()

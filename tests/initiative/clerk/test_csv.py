@@ -217,7 +217,7 @@ def test_one_bad_line_applies_nothing_and_is_reported_by_its_number(verifying_in
 
     assert problems == [
         "line 7: unknown reason “xyz”; use one of not_in_register, not_resident, under_18, duplicate, "
-        "incomplete, illegible."
+        "incomplete, illegible, no_original."
     ]
     assert set(stored(verifying_initiative)) == {("unchecked", "")}
 
@@ -248,7 +248,7 @@ def test_every_problem_is_reported_with_its_line(verifying_initiative, clerk_of_
         "line 6: a reason is given but no verdict.",
         "line 7: “abc” is not a signature's id.",
         "line 8: give the reason why the signature is invalid (one of not_in_register, not_resident, "
-        "under_18, duplicate, incomplete, illegible).",
+        "under_18, duplicate, incomplete, illegible, no_original).",
     ]
     assert set(stored(verifying_initiative)) == {("unchecked", "")}
 

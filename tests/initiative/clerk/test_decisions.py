@@ -9,6 +9,7 @@ from django.utils import formats, timezone, translation
 
 from initiative.clerk.decisions import (
     initiative_accept,
+    initiative_receive,
     initiative_record_outcome,
     initiative_reject,
     initiative_request_supplement,
@@ -16,13 +17,13 @@ from initiative.clerk.decisions import (
 )
 from initiative.clerk.verification import verdicts_set
 from initiative.errors import InvalidInput, NotVisible, TransitionRefused
-from initiative.filing.deadlines import consideration_deadline
 from initiative.filing.submit import collection_windows_close, initiative_submit
 from initiative.lifecycle import Status
-from initiative.models import CommitteeMember, Initiative, StatusChange, collection_end
+from initiative.models import CommitteeMember, Initiative, StatusChange
+from initiative.terms import window_end
 from signatures.models import Signature
 from tests.clock import frozen_at
-from tests.initiative.conftest import FILED_THRESHOLD
+from tests.initiative.conftest import FILED_THRESHOLD, originals
 
 pytestmark = pytest.mark.django_db
 
@@ -75,8 +76,16 @@ def polish_date(day: datetime.date) -> str:
 
 
 @pytest.fixture
-def under_verification(filed_initiative, clerk_of_gliwice):
-    return initiative_start_verification(initiative_id=filed_initiative.pk, clerk=clerk_of_gliwice)
+def received(filed_initiative, clerk_of_gliwice):
+    """Filed, and received by the council's office the same day (recorded by its clerk)."""
+    return initiative_receive(initiative_id=filed_initiative.pk, clerk=clerk_of_gliwice, received_on=TODAY)
+
+
+@pytest.fixture
+def under_verification(received, clerk_of_gliwice):
+    initiative = initiative_start_verification(initiative_id=received.pk, clerk=clerk_of_gliwice)
+    originals(initiative, clerk_of_gliwice)  # delivered with the filing
+    return initiative
 
 
 @pytest.fixture
@@ -96,8 +105,10 @@ def allow_supplement(initiative, days: int = 7) -> None:
 
 
 def test_start_verification_moves_on_records_the_clerk_and_tells_the_committee(
-    filed_initiative, clerk_of_gliwice, django_capture_on_commit_callbacks
+    received, clerk_of_gliwice, django_capture_on_commit_callbacks
 ):
+    filed_initiative = received
+    mail.outbox.clear()  # the notice of receipt
     with django_capture_on_commit_callbacks(execute=True):
         initiative_start_verification(initiative_id=filed_initiative.pk, clerk=clerk_of_gliwice)
 
@@ -118,8 +129,10 @@ def test_start_verification_moves_on_records_the_clerk_and_tells_the_committee(
 
 
 def test_the_committee_is_told_only_once_the_decision_commits(
-    filed_initiative, clerk_of_gliwice, django_capture_on_commit_callbacks
+    received, clerk_of_gliwice, django_capture_on_commit_callbacks
 ):
+    filed_initiative = received
+    mail.outbox.clear()  # the notice of receipt
     with django_capture_on_commit_callbacks() as callbacks:
         initiative_start_verification(initiative_id=filed_initiative.pk, clerk=clerk_of_gliwice)
         assert mail.outbox == []
@@ -201,15 +214,17 @@ def test_the_session_may_fall_on_the_filing_day_or_the_last_day_of_the_term(veri
     assert initiative.session_date == session
 
 
-def test_a_session_after_the_three_months_is_refused(verified, clerk_of_gliwice):
-    verified.refresh_from_db()
-    late = verified.consideration_deadline + datetime.timedelta(days=1)
-    with pytest.raises(InvalidInput) as refusal:
-        initiative_accept(initiative_id=verified.pk, clerk=clerk_of_gliwice, session_date=late)
-    assert list(refusal.value.errors) == ["session_date"]
-    assert "no later than 3 months after filing" in refusal.value.errors["session_date"][0]
-    verified.refresh_from_db()
-    assert verified.status == Status.UNDER_VERIFICATION and verified.session_date is None
+def test_a_session_after_the_three_months_is_recorded_with_a_warning(verified, clerk_of_gliwice):
+    """The council's duty does not end with its term (art. 41a ust. 3 u.s.g.): the late session is
+    recorded, and the clerk and the timeline say it is late."""
+    late = DEADLINE + datetime.timedelta(days=1)
+    with translation.override("en"):
+        initiative, warnings = initiative_accept(
+            initiative_id=verified.pk, clerk=clerk_of_gliwice, session_date=late
+        )
+    assert initiative.status == Status.ACCEPTED and initiative.session_date == late
+    assert len(warnings) == 1 and "after the council's 3-month term" in warnings[0]
+    assert Initiative.objects.get(pk=verified.pk).consideration_deadline == DEADLINE
 
 
 def test_a_session_before_the_filing_is_refused(verified, clerk_of_gliwice):
@@ -251,7 +266,7 @@ def test_no_supplement_where_the_rules_give_none(under_verification, clerk_of_gl
     assert Initiative.objects.get(pk=under_verification.pk).status == Status.UNDER_VERIFICATION
 
 
-def test_supplement_reopens_collection_for_the_rules_days_and_stops_the_clock(
+def test_supplement_reopens_collection_for_the_rules_days_and_keeps_the_councils_term(
     under_verification, clerk_of_gliwice, django_capture_on_commit_callbacks
 ):
     allow_supplement(under_verification, days=7)
@@ -263,11 +278,11 @@ def test_supplement_reopens_collection_for_the_rules_days_and_stops_the_clock(
     initiative = Initiative.objects.get(pk=under_verification.pk)
     assert initiative.status == Status.COLLECTING
     assert initiative.supplement_requested_at >= before
-    assert initiative.collection_ends_at == collection_end(initiative.supplement_requested_at, 7)
-    assert initiative.consideration_deadline is None
+    assert initiative.collection_ends_at == window_end(initiative.supplement_requested_at, 7)
+    assert initiative.consideration_deadline == DEADLINE  # local rules cannot lengthen the statute's term
     change = StatusChange.objects.filter(initiative=initiative).last()
     assert (change.action, change.reason) == ("request_supplement", "Za mało ważnych podpisów.")
-    last_day = datetime.date(2026, 12, 6)  # seven days counting 30 November, the day of the request
+    last_day = datetime.date(2026, 12, 7)  # seven days after 30 November, the day of the request
     assert timezone.localtime(initiative.collection_ends_at).date() == last_day + datetime.timedelta(days=1)
     body = mail.outbox[0].body
     assert polish_date(last_day) in body and "Za mało ważnych podpisów." in body
@@ -288,12 +303,13 @@ def test_supplement_ends_in_filing_again_with_packet_version_two_and_only_once(
 
     initiative = Initiative.objects.get(pk=under_verification.pk)
     assert initiative.status == Status.SUBMITTED
-    assert initiative.consideration_deadline == consideration_deadline(initiative.submitted_at)
+    assert (initiative.received_on, initiative.consideration_deadline) == (TODAY, DEADLINE)  # unmoved
     assert list(initiative.packets.order_by("version").values_list("version", flat=True)) == [1, 2]
     assert list(initiative.status_changes.values_list("action", flat=True)) == [
         "create",
         "open",
         "submit",
+        "receive",
         "start_verification",
         "request_supplement",
         "submit",
@@ -320,7 +336,7 @@ def test_the_committee_may_file_again_during_the_supplement(under_verification, 
     initiative_request_supplement(initiative_id=under_verification.pk, clerk=clerk_of_gliwice)
     initiative = initiative_submit(initiative_id=under_verification.pk, actor=author)
     assert initiative.status == Status.SUBMITTED
-    assert initiative.consideration_deadline is not None
+    assert initiative.consideration_deadline == DEADLINE
     assert initiative.packets.count() == 2
 
 

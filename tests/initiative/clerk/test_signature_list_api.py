@@ -343,7 +343,7 @@ def test_import_problems_are_a_400_on_file(verifying_initiative, clerk_of_gliwic
     assert response.json() == {
         "file": [
             "line 2: give the reason why the signature is invalid (one of not_in_register, not_resident, "
-            "under_18, duplicate, incomplete, illegible)."
+            "under_18, duplicate, incomplete, illegible, no_original)."
         ]
     }
 

@@ -167,7 +167,7 @@ def test_every_wrong_item_is_named(verifying_initiative, clerk_of_gliwice):
         "item 1: give an object with “signature”, “valid” and “reason”.",
         "item 2: “signature” must be the number of a signature.",
         f"item 3, signature {ids[0]}: give the reason why the signature is invalid (one of not_in_register, "
-        "not_resident, under_18, duplicate, incomplete, illegible).",
+        "not_resident, under_18, duplicate, incomplete, illegible, no_original).",
     ]
     assert all(verdict == ("unchecked", "") for verdict in stored_verdicts(verifying_initiative).values())
 

@@ -6,10 +6,11 @@ import pytest
 from django.utils import translation
 
 from initiative.errors import NotVisible, TransitionRefused
-from initiative.filing.deadlines import add_months, consideration_deadline
+from initiative.filing.deadlines import consideration_deadline
 from initiative.filing.submit import initiative_submit
 from initiative.lifecycle import Status
 from initiative.models import Initiative, Packet
+from initiative.terms import add_months
 from signatures.models import Signature
 from signatures.paper.services import paper_row_enter
 from tests.clock import frozen_at
@@ -37,10 +38,9 @@ def test_three_months_follow_the_civil_code(filed, deadline):
     assert add_months(filed, 3) == deadline
 
 
-def test_the_deadline_counts_from_the_warsaw_day_of_filing():
-    # 23:30 UTC on 31 December is already 1 January in Warsaw.
-    filed_at = datetime.datetime(2026, 12, 31, 23, 30, tzinfo=datetime.UTC)
-    assert consideration_deadline(filed_at) == datetime.date(2027, 4, 1)
+def test_the_councils_term_counts_from_the_day_of_receipt():
+    assert consideration_deadline(datetime.date(2026, 12, 31)) == datetime.date(2027, 3, 31)
+    assert consideration_deadline(datetime.date(2026, 11, 30)) == datetime.date(2027, 2, 28)
 
 
 def test_submit_below_the_threshold_is_refused_and_changes_nothing(collecting_initiative, author):
@@ -58,7 +58,8 @@ def test_submit_files_freezes_and_orders_one_packet(
 ):
     filed_initiative.refresh_from_db()
     assert filed_initiative.status == Status.SUBMITTED
-    assert filed_initiative.consideration_deadline == datetime.date(2027, 2, 28)
+    # The council's term waits for the office's receipt (art. 41a ust. 3 u.s.g.), not the click.
+    assert filed_initiative.received_on is None and filed_initiative.consideration_deadline is None
     assert list(Packet.objects.filter(initiative=filed_initiative).values_list("version", "status")) == [
         (1, "building")
     ]

@@ -274,6 +274,16 @@ def test_the_scan_uploaded_before_filing_is_attached_and_hashed(built, tmp_path)
     assert digest in " ".join(run(["pdftotext"], data, tmp_path).split())
 
 
+def test_the_paper_originals_are_listed_by_sheet_for_the_office(built, tmp_path):
+    """A paper signature is the handwritten row: the packet names the sheets whose originals the committee
+    delivers (part C), and the cover letter says so (docs/law.md §Forms of support)."""
+    _packet, data = built
+    text = " ".join(run(["pdftotext", "-layout"], data, tmp_path).split())
+    assert "Oryginały arkuszy papierowych Komitet doręcza do urzędu oryginały poniższych arkuszy" in text
+    assert f"Arkusz Pozycje wykazu Skan dołączony 1 {FILED_THRESHOLD + 1} tak" in text
+    assert "oryginały arkuszy papierowych z podpisami (1 arkusz, wymienione w części c)" in text.lower()
+
+
 def test_personal_data_stay_out_of_the_logs(seal_settings, filed_initiative, caplog):
     caplog.set_level(logging.DEBUG)
     packet = Packet.objects.get(initiative=filed_initiative)

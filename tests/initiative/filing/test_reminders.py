@@ -1,5 +1,7 @@
 """Daily reminders to the council's clerks before the 3-month term (art. 41a ust. 3 u.s.g.): at 14 days and
-at 3 days, once each, a missed day made up, and never twice even when two runs overlap."""
+at 3 days, once each, a missed day made up, and never twice even when two runs overlap. The term runs from
+the office's receipt, here on the day of filing (the reminders of a receipt not recorded and of the
+verification term: tests/initiative/clerk/test_receipt.py)."""
 
 import datetime
 import threading
@@ -37,6 +39,11 @@ def quick_hashes(settings):
 
 @pytest.fixture
 def deadline(filed_initiative) -> datetime.date:
+    """Received by the office on the day of filing (as the clerk records it: initiative_receive)."""
+    received_on = timezone.localdate()
+    Initiative.objects.filter(pk=filed_initiative.pk).update(
+        received_on=received_on, consideration_deadline=consideration_deadline(received_on)
+    )
     stored = Initiative.objects.get(pk=filed_initiative.pk).consideration_deadline
     assert stored == DEADLINE
     return stored
@@ -121,11 +128,23 @@ def test_under_verification_is_reminded_too(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("state", [Status.ACCEPTED, Status.REJECTED, Status.COLLECTING, Status.ADOPTED])
+@pytest.mark.parametrize("state", [Status.ACCEPTED, Status.REJECTED, Status.WITHDRAWN, Status.ADOPTED])
 def test_no_reminder_in_other_states(run, filed_initiative, deadline, clerk_of_gliwice, state):
     Initiative.objects.filter(pk=filed_initiative.pk).update(status=state)
     assert run(deadline - 3 * DAY) == []
     assert reminders(filed_initiative) == []
+
+
+@pytest.mark.django_db
+def test_a_supplement_period_keeps_the_term_and_its_reminders(
+    run, filed_initiative, deadline, clerk_of_gliwice
+):
+    """Local rules cannot lengthen the statute's term (art. 41a ust. 5 u.s.g.): collecting again, the
+    council's term still runs and the clerks are still reminded."""
+    Initiative.objects.filter(pk=filed_initiative.pk).update(
+        status=Status.COLLECTING, supplement_requested_at=timezone.now()
+    )
+    assert len(run(deadline - 3 * DAY)) == 1
 
 
 @pytest.mark.django_db
@@ -147,7 +166,7 @@ def test_without_a_clerk_nothing_is_claimed_until_one_exists(run, filed_initiati
 @pytest.mark.django_db
 def test_a_new_deadline_gets_its_own_reminders(run, filed_initiative, deadline, clerk_of_gliwice):
     assert len(run(deadline - 3 * DAY)) == 1
-    later = deadline + 30 * DAY  # filed again after a supplement: a new term
+    later = deadline + 30 * DAY  # the day of receipt corrected: a new term
     Initiative.objects.filter(pk=filed_initiative.pk).update(consideration_deadline=later)
     assert len(run(later - 14 * DAY)) == 1
 
@@ -159,10 +178,13 @@ def test_overlapping_runs_send_each_reminder_once(collecting_initiative, clerk_o
     # Filed as far as reminders care (state and term); without ordering a packet, which would be built at
     # once here, where every commit is real.
     now = timezone.now()
-    deadline = consideration_deadline(now)
+    deadline = consideration_deadline(timezone.localdate())
     assert deadline == DEADLINE
     Initiative.objects.filter(pk=collecting_initiative.pk).update(
-        status=Status.SUBMITTED, submitted_at=now, consideration_deadline=deadline
+        status=Status.SUBMITTED,
+        submitted_at=now,
+        received_on=timezone.localdate(),
+        consideration_deadline=deadline,
     )
     mail.outbox.clear()
     day = deadline - 14 * DAY

@@ -2,9 +2,7 @@
 (docs/contract.md §Initiatives)."""
 
 import pytest
-from django.utils import timezone
 
-from initiative.filing.deadlines import add_months
 from initiative.models import Initiative, Packet
 from tests.initiative.conftest import FILED_THRESHOLD, sign_on_paper
 
@@ -53,7 +51,7 @@ def test_at_the_threshold_files_and_answers_with_the_initiative(
     assert body["id"] == lowered.pk and body["status"] == "submitted"
     assert body["signature_count"] == FILED_THRESHOLD and body["threshold_reached"] is True
     assert body["submitted_at"] is not None
-    assert body["consideration_deadline"] == add_months(timezone.localdate(), 3).isoformat()
+    assert body["consideration_deadline"] is None  # until the office records receipt
     assert [entry["status"] for entry in body["timeline"]] == ["draft", "collecting", "submitted"]
     assert list(Packet.objects.filter(initiative=lowered).values_list("version", "status")) == [
         (1, "building")

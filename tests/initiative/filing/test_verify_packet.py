@@ -4,8 +4,6 @@ The packet is tests/initiative/filing/sealed_packets.py's. The command, the API 
 test_verify_packet_command.py, test_verify_packet_api.py, test_verify_packet_page.py.
 """
 
-# ruff: noqa: F811  (the fixtures imported from tests/pki.py and sealed_packets.py are named again as test arguments)
-
 import hashlib
 import io
 import json
@@ -19,24 +17,8 @@ from documents.pades import seal_pdf
 from documents.pdf_assembly import Attachment
 from initiative.filing.packet import integrity
 from initiative.filing.packet.verify import packet_verify
-from tests.initiative.filing.sealed_packets import (  # noqa: F401  (fixtures)
-    RECORDS,
-    SCAN,
-    appendix,
-    assemble,
-    codes,
-    english,
-    packet,
-    part,
-)
-from tests.pki import (  # noqa: F401  (fixtures)
-    make_pki,
-    make_seal_pki,
-    pki_server,
-    seal_pki,
-    seal_settings,
-    sign_pdf,
-)
+from tests.initiative.filing.sealed_packets import RECORDS, appendix, assemble, codes, english
+from tests.pki import make_pki, make_seal_pki, sign_pdf
 
 # The report ---------------------------------------------------------------------------------------------
 

@@ -3,31 +3,10 @@
 The packet comes from tests/initiative/filing/sealed_packets.py.
 """
 
-# ruff: noqa: F811  (the fixtures imported from tests/pki.py and sealed_packets.py are named again as test arguments)
-
 import hashlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-
-from tests.initiative.filing.sealed_packets import (  # noqa: F401  (fixtures)
-    RECORDS,
-    SCAN,
-    appendix,
-    assemble,
-    codes,
-    english,
-    packet,
-    part,
-)
-from tests.pki import (  # noqa: F401  (fixtures)
-    make_pki,
-    make_seal_pki,
-    pki_server,
-    seal_pki,
-    seal_settings,
-    sign_pdf,
-)
 
 # The API -------------------------------------------------------------------------------------------------
 

@@ -6,8 +6,6 @@ problem's code, within seconds, and the worker's resident peak grows by less tha
 tests/resident_memory.py, which sees the C++ libraries' memory too).
 """
 
-# ruff: noqa: F811  (the fixtures imported from tests/pki.py are named again as test arguments)
-
 import hashlib
 import io
 import json
@@ -23,7 +21,6 @@ from initiative.filing.packet.verify import packet_verify
 from tests import bombs
 from tests.bombs import MiB
 from tests.documents.test_pades import STATEMENT_DATA
-from tests.pki import pki_server, seal_pki, seal_settings  # noqa: F401  (fixtures)
 from tests.resident_memory import resident_peak
 
 URL = "/api/v1/packets/verify/"

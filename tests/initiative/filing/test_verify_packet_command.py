@@ -1,8 +1,6 @@
 """Checking a packet with the `verify_packet` command, called and run as a program (the packet:
 tests/initiative/filing/sealed_packets.py)."""
 
-# ruff: noqa: F811  (the fixtures imported from tests/pki.py and sealed_packets.py are named again as test arguments)
-
 import io
 import os
 import subprocess
@@ -15,24 +13,6 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from tests.conftest import child_database_url
-from tests.initiative.filing.sealed_packets import (  # noqa: F401  (fixtures)
-    RECORDS,
-    SCAN,
-    appendix,
-    assemble,
-    codes,
-    english,
-    packet,
-    part,
-)
-from tests.pki import (  # noqa: F401  (fixtures)
-    make_pki,
-    make_seal_pki,
-    pki_server,
-    seal_pki,
-    seal_settings,
-    sign_pdf,
-)
 
 # The checkout's root, where manage.py is.
 ROOT = Path(__file__).resolve().parents[3]

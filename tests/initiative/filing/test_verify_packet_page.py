@@ -1,8 +1,6 @@
 """Checking a packet on the public page /packets/verify/, also with a keyboard in a browser (the packet:
 tests/initiative/filing/sealed_packets.py)."""
 
-# ruff: noqa: F811  (the fixtures imported from tests/pki.py and sealed_packets.py are named again as test arguments)
-
 import shutil
 from pathlib import Path
 
@@ -10,24 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from documents.pades import seal_pdf
-from tests.initiative.filing.sealed_packets import (  # noqa: F401  (fixtures)
-    RECORDS,
-    SCAN,
-    appendix,
-    assemble,
-    codes,
-    english,
-    packet,
-    part,
-)
-from tests.pki import (  # noqa: F401  (fixtures)
-    make_pki,
-    make_seal_pki,
-    pki_server,
-    seal_pki,
-    seal_settings,
-    sign_pdf,
-)
+from tests.initiative.filing.sealed_packets import appendix, assemble
 
 
 def upload(data: bytes, name: str = "packet.pdf") -> SimpleUploadedFile:

@@ -6,6 +6,7 @@ these strings.
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from initiative.services import initiative_withdraw
 from signatures.models import Signature
@@ -28,6 +29,7 @@ def row(**changes) -> dict:
         "address": "ul. Zwycięstwa 10/2, 44-100 Gliwice",
         "birth_date": "15.03.1980",
         "citizenship": "PL",
+        "signed_on": timezone.localdate().strftime("%d.%m.%Y"),
         "signed": "on",
     }
     data.update(changes)

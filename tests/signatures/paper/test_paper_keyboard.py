@@ -1,7 +1,9 @@
 """Typing a returned sheet with the keyboard alone, in a real Chromium: after saving, the cursor is back
 in the row's first field and the sheet number stays."""
 
+import datetime
 import os
+import zoneinfo
 
 import pytest
 from django.test import Client
@@ -42,6 +44,9 @@ def test_a_row_is_typed_with_the_keyboard_and_the_focus_returns_to_the_first_fie
         page.keyboard.type(value)
     page.keyboard.press("Tab")
     assert focused_name(page) == "citizenship"
+    page.keyboard.press("Tab")
+    assert focused_name(page) == "signed_on"  # the date written in the row
+    page.keyboard.type(datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Warsaw")).strftime("%d.%m.%Y"))
     page.keyboard.press("Tab")
     assert focused_name(page) == "signed"
     page.keyboard.press("Space")

@@ -1,0 +1,70 @@
+"""The committee's record of delivering its filing to the council's office:
+`GET|POST /api/v1/initiatives/{id}/deliveries/` (initiative.filing.delivery holds the rules).
+
+Committee members only (404 for everybody else, as if there were no initiative). POST takes multipart
+`channel` (`epuap`, `e_doreczenia`, `in_person`, `post`), `delivered_on` (YYYY-MM-DD) and an optional
+`receipt` file: 201 with the delivery; 400 for bad input; 409 before filing or after the office decided.
+"""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from initiative.committee import initiative_for_member
+from initiative.errors import InvalidInput
+from initiative.filing.delivery import delivery_record, uploaded_receipt
+from initiative.models import Delivery, DeliveryChannel
+
+
+class DeliveryInSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=DeliveryChannel.choices)
+    delivered_on = serializers.DateField()
+    receipt = serializers.FileField(required=False)
+
+
+class DeliveryOutSerializer(serializers.ModelSerializer):
+    packet_version = serializers.IntegerField(source="packet.version")
+    has_receipt = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Delivery
+        fields = [
+            "id",
+            "channel",
+            "delivered_on",
+            "packet_version",
+            "has_receipt",
+            "receipt_sha256",
+            "recorded_at",
+        ]
+
+    def get_has_receipt(self, delivery: Delivery) -> bool:
+        return bool(delivery.file)
+
+
+class DeliveryListApi(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(responses=DeliveryOutSerializer(many=True))
+    def get(self, request, initiative_id: int):
+        initiative = initiative_for_member(initiative_id, request.user)
+        deliveries = initiative.deliveries.select_related("packet")
+        return Response(DeliveryOutSerializer(deliveries, many=True).data)
+
+    @extend_schema(request=DeliveryInSerializer, responses={201: DeliveryOutSerializer})
+    def post(self, request, initiative_id: int):
+        payload = DeliveryInSerializer(data=request.data)
+        if not payload.is_valid():
+            raise InvalidInput(payload.errors)
+        delivery = delivery_record(
+            initiative_id=initiative_id,
+            actor=request.user,
+            channel=payload.validated_data["channel"],
+            delivered_on=payload.validated_data["delivered_on"],
+            receipt=uploaded_receipt(payload.validated_data.get("receipt")),
+        )
+        return Response(DeliveryOutSerializer(delivery).data, status=status.HTTP_201_CREATED)
