@@ -7,9 +7,11 @@ import json
 import os
 import subprocess
 import time
+import zoneinfo
 
 from gunicorn_server import free_port
 
+WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
 REPRESENTATIVE = "anna.nowak@example.org"  # the demo committee's representative types the paper rows
 FIRST_NAMES = ["Anna", "Łukasz", "Zofia", "Grzegorz", "Bożena", "Michał", "Żaneta", "Piotr"]
 LETTERS = "abcdefghijklmnoprstuwyz"
@@ -110,10 +112,13 @@ def build_requests(form: str, target: dict, people, count: int) -> list[tuple[st
     if form == "paper":
         headers["Authorization"] = f"Token {target['token']}"
     requests = []
+    today = datetime.datetime.now(WARSAW).date().isoformat()
     for _ in range(count):
         number = next(people)
         data = person(number)
         if form == "email":
             data["email"] = f"osoba{number}@example.org"
+        else:  # a paper row carries the date written in it and its sheet
+            data["signed_on"], data["sheet_number"] = today, 1 + number // 10
         requests.append((path, json.dumps(data).encode(), headers, expected))
     return requests

@@ -83,10 +83,12 @@ def measure(size: int, repeat: int) -> dict:
     from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.models import ClerkMembership, User
+    from initiative.clerk.originals import originals_record
     from initiative.clerk.verification import verdicts_set
     from initiative.clerk.verification_csv import signatures_csv, verdicts_import
     from initiative.lifecycle import Action
@@ -103,6 +105,10 @@ def measure(size: int, repeat: int) -> dict:
         Initiative.objects.select_for_update().get(pk=initiative_id).transition(
             Action.START_VERIFICATION, actor=clerk
         )
+    # The paper originals reached the office with the filing: verdicts on paper rows may be given.
+    originals_record(
+        initiative_id=initiative_id, clerk=clerk, received_on=timezone.localdate(), missing_sheets=[]
+    )
     client = Client(HTTP_ACCEPT_LANGUAGE="pl")
     client.force_login(clerk)
     session = client.session

@@ -23,6 +23,12 @@ from tests.initiative.conftest import paper_supporter, receive, sign_on_paper
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def quick_hashes(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 FILED = datetime.date(2026, 11, 30)
 
 

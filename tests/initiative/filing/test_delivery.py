@@ -24,6 +24,12 @@ from tests.signatures.conftest import browser_for, totp_code_for  # noqa: F401  
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
+
+@pytest.fixture(autouse=True)
+def quick_hashes(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 UPO = b'<?xml version="1.0" encoding="UTF-8"?><UPO><Adresat>Urzad Miejski</Adresat></UPO>'
 DAY = datetime.date(2026, 12, 1)
 
