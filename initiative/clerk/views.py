@@ -34,6 +34,18 @@ def clerk_inbox(request):
     return render(request, "initiative/clerk/inbox.html", {"page": page, "views": clerk_views(page)})
 
 
+def _sheet_summary(initiative) -> dict:
+    """The paper sheets in a sentence: a list of 10,000 sheets is the packet's to print, not the screen's."""
+    sheets = paper_sheets(initiative)
+    numbers = [sheet.number for sheet in sheets if sheet.number is not None]
+    return {
+        "count": len(numbers),
+        "first": min(numbers, default=None),
+        "last": max(numbers, default=None),
+        "unnumbered": sum(sheet.rows for sheet in sheets if sheet.number is None),
+    }
+
+
 def _screen(request, initiative_id: int, *, status: int = 200, **forms):
     try:
         view = clerk_view(initiative_id, request.user)
@@ -42,7 +54,7 @@ def _screen(request, initiative_id: int, *, status: int = 200, **forms):
     context = {
         "view": view,
         "initiative": view.initiative,
-        "sheets": paper_sheets(view.initiative),
+        "sheets": _sheet_summary(view.initiative),
         "receive_form": ReceiveForm(),
         "originals_form": OriginalsForm(),
         "accept_form": AcceptForm(),

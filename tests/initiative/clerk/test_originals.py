@@ -4,6 +4,8 @@ of a sheet that did not arrive are invalid. And the date of signing the committe
 age is checked on it. Filed on 30 November 2026 at noon in Warsaw (six rows: sheet 1 holds rows 1 to 9).
 """
 
+# ruff: noqa: F811  (the fixtures imported from tests/signatures/conftest.py are named again as test arguments)
+
 import datetime
 
 import pytest
@@ -20,6 +22,7 @@ from signatures.selectors import paper_sheets
 from tests.clock import WARSAW, frozen_at
 from tests.initiative.clerk.test_clerk_api import api_as
 from tests.initiative.conftest import paper_supporter, receive, sign_on_paper
+from tests.signatures.conftest import browser_for, totp_code_for  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +207,18 @@ def test_the_api_requires_the_date_of_signing(collecting_initiative, author):
 def test_sign_on_paper_helper_still_types_rows_on_the_day(collecting_initiative, author):
     (signature,) = sign_on_paper(collecting_initiative, author, 1, first=43)
     assert signature.signed_on == FILED
+
+
+def test_the_screen_sums_up_the_sheets_and_takes_the_originals(verifying, clerk_of_gliwice, browser_for):
+    browser = browser_for(clerk_of_gliwice)
+    url = f"/clerk/initiatives/{verifying.pk}/"
+    page = browser.get(url).content.decode()
+    assert "sheets 1 to 1 (number of sheets: 1)" in page and 'action="' + url + 'originals/"' in page
+    assert 'id="id_originals_received_on"' in page and 'id="id_received_on"' not in page  # receipt done
+    response = browser.post(
+        url + "originals/", {"received_on": "2026-11-30", "missing_sheets": "1"}, follow=True
+    )
+    assert "The paper originals are recorded" in response.content.decode()
+    assert "Sheets not delivered: 1." in " ".join(response.content.decode().split())
+    response = browser.post(url + "originals/", {"received_on": "2026-11-30", "missing_sheets": "jeden"})
+    assert response.status_code == 400 and "separated by commas" in response.content.decode()
