@@ -34,6 +34,7 @@ from initiative.emails import send_committee_notice
 from initiative.errors import InvalidInput, TransitionRefused
 from initiative.filing.deadlines import (
     consideration_deadline,
+    day_after_filing_problem,
     deadline_warnings,
     late_session_warning,
     verification_deadline,
@@ -75,18 +76,14 @@ def initiative_receive(*, initiative_id: int, clerk, received_on: datetime.date)
             raise TransitionRefused(
                 _("The draft was received before the supplement period; the terms still run from that day.")
             )
-        filed_on = timezone.localtime(initiative.submitted_at).date()
-        if received_on > timezone.localdate():
-            raise InvalidInput({"received_on": [_("The day of receipt cannot be in the future.")]})
-        if received_on < filed_on:
-            raise InvalidInput(
-                {
-                    "received_on": [
-                        _("The draft was filed on %(filed)s; it cannot have been received before.")
-                        % {"filed": formats.date_format(filed_on, "DATE_FORMAT")}
-                    ]
-                }
-            )
+        problem = day_after_filing_problem(
+            initiative,
+            received_on,
+            future=_("The day of receipt cannot be in the future."),
+            before=_("The draft was filed on %(filed)s; it cannot have been received before."),
+        )
+        if problem:
+            raise InvalidInput({"received_on": [problem]})
         initiative.transition(
             Action.RECEIVE,
             actor=clerk,

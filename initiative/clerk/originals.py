@@ -12,10 +12,11 @@ records when they arrived and which sheets did not.
 import datetime
 
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from initiative.errors import InvalidInput, TransitionRefused
+from initiative.filing.deadlines import day_after_filing_problem
 from initiative.lifecycle import AWAITING_DECISION_STATES
 from initiative.models import Initiative
 from initiative.selectors import initiative_for_clerk
@@ -36,14 +37,14 @@ def originals_record(
         sheets = {sheet.number for sheet in paper_sheets(initiative) if sheet.number is not None}
         missing = sorted(set(missing_sheets))
         errors = {}
-        filed_on = timezone.localtime(initiative.submitted_at).date()
-        if received_on > timezone.localdate():
-            errors["received_on"] = [_("The day of receipt cannot be in the future.")]
-        elif received_on < filed_on:
-            errors["received_on"] = [
-                _("The draft was filed on %(filed)s; it cannot have been received before.")
-                % {"filed": formats.date_format(filed_on, "DATE_FORMAT")}
-            ]
+        problem = day_after_filing_problem(
+            initiative,
+            received_on,
+            future=_("The day of receipt cannot be in the future."),
+            before=_("The draft was filed on %(filed)s; it cannot have been received before."),
+        )
+        if problem:
+            errors["received_on"] = [problem]
         unknown = [number for number in missing if number not in sheets][:20]
         if len(missing) > MAX_MISSING or unknown:
             errors["missing_sheets"] = [

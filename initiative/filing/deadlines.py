@@ -29,6 +29,18 @@ def consideration_deadline(received_on: datetime.date) -> datetime.date:
     return add_months(received_on, CONSIDERATION_MONTHS)
 
 
+def day_after_filing_problem(initiative: Initiative, day: datetime.date, *, future: str, before: str) -> str:
+    """What is wrong with the day of a step after filing (the office's receipt, the originals, the
+    committee's delivery): "" when nothing; `future` for a day after today (Warsaw), `before` (which takes
+    %(filed)s) for a day before the filing on the platform. The messages are the caller's, translated."""
+    filed_on = timezone.localtime(initiative.submitted_at).date()
+    if day > timezone.localdate():
+        return future
+    if day < filed_on:
+        return before % {"filed": formats.date_format(filed_on, "DATE_FORMAT")}
+    return ""
+
+
 def verification_deadline(initiative: Initiative, received_on: datetime.date) -> datetime.date | None:
     """The last day of the office's verification under the frozen rules; None where they set no term."""
     days = (initiative.rules or {}).get("verification_days")

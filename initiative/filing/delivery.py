@@ -18,11 +18,11 @@ import hashlib
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from initiative.committee import initiative_for_member
 from initiative.errors import InvalidInput, TransitionRefused
+from initiative.filing.deadlines import day_after_filing_problem
 from initiative.lifecycle import AWAITING_DECISION_STATES
 from initiative.models import Delivery, DeliveryChannel, Initiative
 from personal_data.access_log import record_access
@@ -87,14 +87,16 @@ def delivery_record(
         initiative = initiative_for_member(initiative_id, actor, lock=True)
         if initiative.status not in AWAITING_DECISION_STATES:
             raise TransitionRefused(_("A delivery is recorded after filing, until the office decides."))
-        filed_on = timezone.localtime(initiative.submitted_at).date()
-        if delivered_on > timezone.localdate():
-            errors["delivered_on"] = [_("The day of delivery cannot be in the future.")]
-        elif delivered_on < filed_on:
-            errors["delivered_on"] = [
-                _("The draft was filed on the platform on %(filed)s; it cannot have been delivered before.")
-                % {"filed": formats.date_format(filed_on, "DATE_FORMAT")}
-            ]
+        problem = day_after_filing_problem(
+            initiative,
+            delivered_on,
+            future=_("The day of delivery cannot be in the future."),
+            before=_(
+                "The draft was filed on the platform on %(filed)s; it cannot have been delivered before."
+            ),
+        )
+        if problem:
+            errors["delivered_on"] = [problem]
         if errors:
             raise InvalidInput(errors)
         packet = _latest_packet(initiative)

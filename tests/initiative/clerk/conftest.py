@@ -2,12 +2,14 @@
 verification, signed-in clients with a second factor) serve here as well; and the helpers of the verdicts'
 tests."""
 
+import pytest
 from django.db import transaction
 from django.utils import timezone
 
 from initiative.lifecycle import Action
 from initiative.models import Initiative
 from signatures.models import Signature
+from tests.clock import frozen_at
 from tests.signatures.conftest import (  # noqa: F401  (fixtures)
     api_for,
     browser_for,
@@ -48,3 +50,17 @@ def start_verification(initiative, clerk) -> Initiative:
         locked.originals_received_on = locked.received_on = timezone.localdate()
         locked.save(update_fields=["originals_received_on", "received_on"])
     return locked
+
+
+@pytest.fixture(autouse=True)
+def quick_hashes(settings):
+    """The clerk's tests sign people in often; what they check is not the password's hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def on_the_filing_day():
+    """Standing at noon in Warsaw on 30 November 2026, the day of filing: the council's term then ends on
+    28 February 2027 (no 30 February). Name it before the fixtures that file."""
+    with frozen_at(2026, 11, 30, 12):
+        yield

@@ -24,11 +24,6 @@ pytestmark = pytest.mark.django_db
 BASE = "/api/v1/clerk/initiatives/"
 
 
-@pytest.fixture(autouse=True)
-def quick_hashes(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def api_as(user) -> APIClient:
     """A program signed in as `user` the contract's way: POST /api/v1/auth/token/ with the password, and
     with a current TOTP code for a clerk (who gets a confirmed device, as `create_user --clerk-of` gives)."""

@@ -22,11 +22,6 @@ from tests.initiative.conftest import FILED_THRESHOLD, originals, receive, sign_
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def quick_hashes(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def browser_of(user) -> Client:
     """A browser in English, signed in through the real pages: password, then a TOTP code for a clerk."""
     browser = Client(HTTP_ACCEPT_LANGUAGE="en")

@@ -22,26 +22,14 @@ from initiative.lifecycle import Status
 from initiative.models import CommitteeMember, Initiative, StatusChange
 from initiative.terms import window_end
 from signatures.models import Signature
-from tests.clock import frozen_at
 from tests.initiative.conftest import FILED_THRESHOLD, originals
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_the_filing_day")]
 
 # Every test here files and decides on 30 November 2026, at noon in Warsaw: the term then ends on
 # 28 February 2027, the month's last day (no 30 February).
 TODAY = datetime.date(2026, 11, 30)
 DEADLINE = datetime.date(2027, 2, 28)
-
-
-@pytest.fixture(autouse=True)
-def filing_day():
-    with frozen_at(2026, 11, 30, 12):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def quick_hashes(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

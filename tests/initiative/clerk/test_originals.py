@@ -19,26 +19,15 @@ from initiative.models import Initiative
 from signatures.models import Signature
 from signatures.paper.services import paper_row_enter
 from signatures.selectors import paper_sheets
-from tests.clock import WARSAW, frozen_at
+from tests.clock import WARSAW
 from tests.initiative.clerk.test_clerk_api import api_as
 from tests.initiative.conftest import paper_supporter, receive, sign_on_paper
 from tests.signatures.conftest import browser_for, totp_code_for  # noqa: F401  (fixtures)
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def quick_hashes(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_the_filing_day")]
 
 
 FILED = datetime.date(2026, 11, 30)
-
-
-@pytest.fixture(autouse=True)
-def filing_day():
-    with frozen_at(2026, 11, 30, 12):
-        yield
 
 
 @pytest.fixture

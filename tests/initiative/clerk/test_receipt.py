@@ -25,21 +25,10 @@ from tests.clock import frozen_at
 from tests.initiative.clerk.test_clerk_api import api_as
 from tests.initiative.conftest import receive
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def quick_hashes(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_the_filing_day")]
 
 
 FILED = datetime.date(2026, 11, 30)
-
-
-@pytest.fixture(autouse=True)
-def filing_day():
-    with frozen_at(2026, 11, 30, 12):
-        yield
 
 
 def set_rules(initiative, **changes) -> None:

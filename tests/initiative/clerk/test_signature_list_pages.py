@@ -15,11 +15,6 @@ from tests.initiative.conftest import paper_supporter
 from tests.signatures.conftest import add_signatures
 
 
-@pytest.fixture(autouse=True)
-def quick_hashes(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def page_url(initiative, query: str = "") -> str:
     return f"/clerk/initiatives/{initiative.pk}/signatures/{query}"
 
