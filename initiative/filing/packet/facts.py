@@ -125,6 +125,7 @@ class PacketFacts:
     statute: Statute
     resolution: str  # the council's resolution on initiatives frozen at opening ("" where it adopted none)
     resolution_adopted_on: datetime.date | str | None
+    resolution_title: str  # "w sprawie …", where the rules record it ("" otherwise)
     committee: list[Member]  # who declared and has not left: representative, deputy, members
     draft: dict  # the draft as the front matter prints it
     submitted_at: datetime.datetime | None
@@ -199,6 +200,7 @@ def packet_facts(packet: Packet) -> PacketFacts:
         statute=statute_of(unit.level),
         resolution=rules.get("resolution") or "",
         resolution_adopted_on=rules.get("adopted_on"),
+        resolution_title=rules.get("title") or "",
         committee=_committee(initiative),
         draft=_draft(initiative),
         submitted_at=initiative.submitted_at,

@@ -128,7 +128,10 @@ def _letter(facts: PacketFacts, figures: Figures) -> list[str]:
     representative, deputy = facts.member_named(Role.REPRESENTATIVE), facts.member_named(Role.DEPUTY)
     basis = facts.statute.citation
     if rules:
-        basis += f" oraz uchwały {rules} w sprawie zasad i trybu obywatelskiej inicjatywy uchwałodawczej"
+        # The council's resolution by its number (and its own title, once the rules record it): no title
+        # of our own making, which would misname a resolution that reads otherwise.
+        title = (facts.resolution_title or "").strip()
+        basis += f" oraz uchwały {rules}" + (f" {title}" if title else "")
     letter = [
         f"Na podstawie {basis} {committee_name(facts)} przedkłada obywatelski projekt uchwały "
         f"{facts.council_of} {facts.draft['title']} wraz z uzasadnieniem.",

@@ -284,6 +284,16 @@ def test_the_paper_originals_are_listed_by_sheet_for_the_office(built, tmp_path)
     assert "oryginały arkuszy papierowych z podpisami (1 arkusz, wymienione w części c)" in text.lower()
 
 
+def test_the_letter_cites_the_committees_basis_and_no_made_up_title(built, tmp_path):
+    """The committee rests on ust. 4 and 5 of the article, not ust. 1; the council's resolution is named by
+    its number (no title of our own making); e-mail declarations are support ("poparcie"), not signatures."""
+    _packet, data = built
+    text = " ".join(run(["pdftotext", "-layout"], data, tmp_path).split())
+    assert "(art. 41a ust. 4 i 5 ustawy)" in text and "ust. 1 ustawy)" not in text
+    assert "w sprawie zasad i trybu" not in text
+    assert "Forma poparcia" in text and "Forma podpisu" not in text
+
+
 def test_personal_data_stay_out_of_the_logs(seal_settings, filed_initiative, caplog):
     caplog.set_level(logging.DEBUG)
     packet = Packet.objects.get(initiative=filed_initiative)
