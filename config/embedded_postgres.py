@@ -67,7 +67,6 @@ def _forget_dead_handles(server) -> None:
     child that Django's autoreloader kills when it is itself stopped, or any SIGKILL) never removes itself,
     and the server would then outlive every process. The list is a JSON array of pids in the data directory.
     """
-    import psutil
 
     with server._lock:
         handles = server.global_process_id_list
@@ -78,9 +77,21 @@ def _forget_dead_handles(server) -> None:
             # server cannot be known, and a server outliving every process is the worse outcome.
             pids = [os.getpid()]
             handles.put(pids)
-        alive = [pid for pid in pids if pid == os.getpid() or psutil.pid_exists(pid)]
+        alive = [pid for pid in pids if pid == os.getpid() or _running(pid)]
         if alive != pids:
             handles.put(alive)
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` is a live process. A zombie is not: the runserver child that Django's autoreloader
+    has just killed stays one until its parent (the process running this, on its way out) is reaped, and
+    counting it as a holder left the server running after `make run` stopped."""
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 def _write_whole(handles):

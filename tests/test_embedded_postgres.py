@@ -34,6 +34,26 @@ def test_a_holder_that_died_without_letting_go_is_forgotten(tmp_path):
     assert json.loads(path.read_text()) == [os.getpid()]
 
 
+def test_a_holder_killed_and_not_yet_reaped_is_forgotten(tmp_path):
+    """A zombie (killed, its exit not yet collected by its parent) holds nothing: the autoreloader's child
+    is one while the autoreloader itself exits."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        child.kill()
+        for _ in range(100):  # until the kernel has made it a zombie
+            with open(f"/proc/{child.pid}/stat") as stat:
+                if stat.read().split(")")[-1].split()[0] == "Z":
+                    break
+            threading.Event().wait(0.05)
+        server, path = _server(tmp_path, json.dumps([child.pid, os.getpid()]))
+
+        _forget_dead_handles(server)
+
+        assert json.loads(path.read_text()) == [os.getpid()]
+    finally:
+        child.wait()
+
+
 def test_a_list_left_empty_by_a_killed_writer_leaves_this_process_the_last_holder(tmp_path):
     server, path = _server(tmp_path, "")
 
