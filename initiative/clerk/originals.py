@@ -20,6 +20,7 @@ from initiative.filing.deadlines import day_after_filing_problem
 from initiative.lifecycle import AWAITING_DECISION_STATES
 from initiative.models import Initiative
 from initiative.selectors import initiative_for_clerk
+from municipalities.models import SignatureMethod
 from signatures.models import InvalidReason, Signature, Verdict
 from signatures.selectors import counted_signatures, paper_sheets
 
@@ -62,7 +63,7 @@ def originals_record(
 
 def _mark_missing(initiative: Initiative, missing: list[int], clerk) -> None:
     """Rows of missing sheets invalid; rows of sheets marked missing before and now delivered, unchecked."""
-    paper = counted_signatures(initiative).filter(method="paper")
+    paper = counted_signatures(initiative).filter(method=SignatureMethod.PAPER)
     now = timezone.now()
     paper.filter(verdict_reason=InvalidReason.NO_ORIGINAL).exclude(evidence__sheet_number__in=missing).update(
         verdict=Verdict.UNCHECKED, verdict_reason="", verdict_by=clerk, verdict_at=now
@@ -82,7 +83,7 @@ def paper_rows_waiting_for_originals(initiative: Initiative, signature_ids: list
         return set()
     return set(
         Signature.objects.filter(
-            pk__in=signature_ids, initiative_id=initiative.pk, method="paper"
+            pk__in=signature_ids, initiative_id=initiative.pk, method=SignatureMethod.PAPER
         ).values_list("pk", flat=True)
     )
 

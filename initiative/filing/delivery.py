@@ -17,14 +17,13 @@ import hashlib
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from initiative.committee import initiative_for_member
 from initiative.errors import InvalidInput, TransitionRefused
 from initiative.filing.deadlines import day_after_filing_problem
 from initiative.lifecycle import AWAITING_DECISION_STATES
-from initiative.models import Delivery, DeliveryChannel, Initiative
+from initiative.models import Delivery, DeliveryChannel
 from personal_data.access_log import record_access
 from personal_data.encryption import decrypt_bytes, encrypt_bytes
 
@@ -99,10 +98,9 @@ def delivery_record(
             errors["delivered_on"] = [problem]
         if errors:
             raise InvalidInput(errors)
-        packet = _latest_packet(initiative)
         delivery = Delivery.objects.create(
             initiative=initiative,
-            packet=packet,
+            packet=initiative.packets.order_by("-version").first(),  # the version filed last
             channel=channel,
             delivered_on=delivered_on,
             recorded_by=actor,
@@ -118,11 +116,6 @@ def delivery_record(
                 delivery.file.storage.delete(delivery.file.name)
                 raise
     return delivery
-
-
-def _latest_packet(initiative: Initiative):
-    latest = initiative.packets.aggregate(latest=Max("version"))["latest"]
-    return initiative.packets.get(version=latest)
 
 
 def delivery_receipt_for(delivery: Delivery, *, reader) -> bytes:
