@@ -9,11 +9,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from initiative import committee, services
+from initiative.contact import committee_contact, committee_contact_set
 from initiative.errors import NotVisible
 from initiative.filing.submit import initiative_submit
 from initiative.models import Initiative
 from initiative.selectors import initiative_visible, initiatives_public
 from initiative.serializers import (
+    CommitteeContactSerializer,
     DeclarationSerializer,
     FindingSerializer,
     InitiativeCreateSerializer,
@@ -173,6 +175,24 @@ class CommitteeDeclarationApi(APIView):
         payload.is_valid(raise_exception=True)
         committee.committee_declare(initiative_id=initiative_id, user=request.user, **payload.validated_data)
         return _output(initiative_id, request.user)
+
+
+class CommitteeContactApi(APIView):
+    """The committee's name, correspondence address and contact (initiative.contact): members only."""
+
+    @extend_schema(responses=CommitteeContactSerializer)
+    def get(self, request, initiative_id: int):
+        initiative = committee.initiative_for_member(initiative_id, request.user)
+        return Response(CommitteeContactSerializer(committee_contact(initiative)).data)
+
+    @extend_schema(request=CommitteeContactSerializer, responses=CommitteeContactSerializer)
+    def put(self, request, initiative_id: int):
+        payload = CommitteeContactSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        contact = committee_contact_set(
+            initiative_id=initiative_id, actor=request.user, **payload.validated_data
+        )
+        return Response(CommitteeContactSerializer(contact).data)
 
 
 class CommitteeLeaveApi(APIView):

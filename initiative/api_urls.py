@@ -6,7 +6,7 @@ from django.urls import path
 from initiative import api
 from initiative.clerk import api as clerk_api
 from initiative.clerk import signature_api
-from initiative.filing.api import DeliveryListApi
+from initiative.filing.api import DeliveryListApi, SignedPacketApi
 from initiative.filing.packet.api import PacketDownloadApi
 from initiative.filing.packet.api_verify import PacketVerifyApi
 
@@ -38,6 +38,11 @@ urlpatterns = [
         name="api-committee-declaration",
     ),
     path(
+        "initiatives/<int:initiative_id>/committee/contact/",
+        api.CommitteeContactApi.as_view(),
+        name="api-committee-contact",
+    ),
+    path(
         "initiatives/<int:initiative_id>/committee/leave/",
         api.CommitteeLeaveApi.as_view(),
         name="api-committee-leave",
@@ -53,6 +58,9 @@ urlpatterns = [
         "initiatives/<int:initiative_id>/packet.pdf", PacketDownloadApi.as_view(), name="api-packet-download"
     ),
     path("initiatives/<int:initiative_id>/deliveries/", DeliveryListApi.as_view(), name="api-delivery-list"),
+    path(
+        "initiatives/<int:initiative_id>/packet/signed/", SignedPacketApi.as_view(), name="api-signed-packet"
+    ),
     # Anyone checks a packet.
     path("packets/verify/", PacketVerifyApi.as_view(), name="api-packet-verify"),
     # The council office (initiative/clerk/).

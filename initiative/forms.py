@@ -104,6 +104,26 @@ class DeclarationForm(forms.Form):
     address.widget.attrs["autocomplete"] = "street-address"
 
 
+class CommitteeContactForm(forms.Form):
+    """The committee's name and contact (initiative.contact checks them)."""
+
+    name = forms.CharField(label=_("The committee's name"), max_length=300)
+    address = forms.CharField(label=_("Correspondence address"), max_length=ADDRESS_MAX)
+    email = forms.CharField(
+        label=_("E-mail (optional if you give a telephone)"), max_length=254, required=False
+    )
+    phone = forms.CharField(label=_("Telephone (optional)"), max_length=40, required=False)
+    address.widget.attrs["autocomplete"] = "street-address"
+    email.widget.attrs.update({"autocomplete": "email", "type": "email"})
+    phone.widget.attrs.update({"autocomplete": "tel", "type": "tel"})
+
+    def __init__(self, *args, name_frozen: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if name_frozen:
+            self.fields["name"].widget.attrs["readonly"] = True
+            self.fields["name"].help_text = _("The sheets print this name, so it stays as it was at opening.")
+
+
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Why the committee withdraws (optional, shown on the timeline)"),

@@ -383,3 +383,58 @@ class CommitteeInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.initiative_id}"
+
+
+class CommitteeContact(models.Model):
+    """The committee as the council's office writes to it: its name, correspondence address and contact
+    (art. 41a ust. 4 u.s.g.: the office invites the committee's representatives to the council's work).
+
+    Set by the committee (initiative.contact) or, at opening, from what its declarations already say; the
+    sheets and the packet print it. The address, e-mail and telephone may be a member's own, so they are
+    encrypted at rest and erased with the declarations after the retention period.
+    """
+
+    initiative = models.OneToOneField(Initiative, on_delete=models.CASCADE, related_name="contact")
+    name = models.CharField(_("committee name"), max_length=300)
+    address = EncryptedTextField(_("correspondence address"), blank=True)
+    email = EncryptedTextField(_("e-mail"), blank=True)
+    phone = EncryptedTextField(_("telephone"), blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def signed_packet_path(instance: "SignedPacket", filename: str) -> str:
+    return f"signed-packets/{instance.packet.initiative_id}/{secrets.token_urlsafe(24)}.pdf"
+
+
+class SignedPacketMethod(models.TextChoices):
+    QUALIFIED = "qes", _("qualified electronic signature")
+    PERSONAL = "personal", _("podpis osobisty (personal signature of the e-ID card)")
+
+
+class SignedPacket(models.Model):
+    """A version of the sealed packet with the committee's signature added after the seal: the filing the
+    office receives electronically (docs/law.md §The packet). The platform checked the seal still holds,
+    that the sealed bytes are unchanged ahead of the signature, and whose signature it is.
+
+    The file lists every supporter, so it is stored encrypted like the packet (initiative.filing.
+    signed_filing); no signer's name is kept here, only the seat that signed and the form of signature.
+    """
+
+    packet = models.OneToOneField(Packet, on_delete=models.PROTECT, related_name="signed")
+    file = models.FileField(upload_to=signed_packet_path, max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.PositiveBigIntegerField()
+    signer_role = models.CharField(max_length=16, choices=Role)
+    method = models.CharField(max_length=10, choices=SignedPacketMethod)
+    issuer = models.CharField(max_length=300)  # the signer's CA: an organisation, no personal data
+    signing_time = models.DateTimeField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    file_deleted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"signed packet {self.packet_id}"

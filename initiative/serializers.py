@@ -133,6 +133,16 @@ class DeclarationSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
 
 
+class CommitteeContactSerializer(serializers.Serializer):
+    """Shape only: the rules are initiative.contact's, through the service."""
+
+    name = serializers.CharField(max_length=300)
+    address = serializers.CharField(max_length=ADDRESS_MAX)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    recorded = serializers.BooleanField(read_only=True)
+
+
 class InvitationAcceptSerializer(DeclarationSerializer):
     token = serializers.CharField(max_length=500)
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from initiative.committee import committee_shortfalls, initiative_for_member
+from initiative.contact import contact_freeze, contact_problems
 from initiative.emails import send_council_chair_notice
 from initiative.errors import InvalidInput, TransitionRefused
 from initiative.lifecycle import COLLECTING_STATES, Action, Status
@@ -119,6 +120,7 @@ def open_refusals(initiative: Initiative) -> list[str]:
             % {"unit": unit.name}
         )
     problems.extend(committee_shortfalls(initiative, rules_in_force(unit)))
+    problems.extend(contact_problems(initiative))
     return problems
 
 
@@ -147,6 +149,7 @@ def initiative_open(*, initiative_id: int, actor) -> Initiative:
             rules=rules.as_contract_object(),
             collection_ends_at=window_end(now, rules.collection_days) if rules.collection_days else None,
         )
+        contact_freeze(initiative)
         send_council_chair_notice(initiative)  # queued with the opening, sent after its commit
     return initiative
 

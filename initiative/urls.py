@@ -26,6 +26,11 @@ urlpatterns = [
         name="initiative-delivery",
     ),
     path(
+        "initiatives/<int:initiative_id>/delivery/sign/",
+        filing_views.initiative_packet_sign,
+        name="initiative-packet-sign",
+    ),
+    path(
         "initiatives/<int:initiative_id>/delivery/<int:delivery_id>/receipt/",
         filing_views.delivery_receipt,
         name="delivery-receipt",
@@ -44,6 +49,11 @@ urlpatterns = [
         "initiatives/<int:initiative_id>/committee/declare/",
         views.committee_declare_view,
         name="committee-declare",
+    ),
+    path(
+        "initiatives/<int:initiative_id>/committee/contact/",
+        views.committee_contact_view,
+        name="committee-contact",
     ),
     path(
         "initiatives/<int:initiative_id>/committee/leave/", views.committee_leave_view, name="committee-leave"

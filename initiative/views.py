@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from initiative import committee, services
 from initiative.committee import active_seat, initiative_for_member, sits_on_committee
+from initiative.contact import CONTACT_EDITABLE_STATES, committee_contact, committee_contact_set
 from initiative.errors import DomainError, InvalidInput, NotVisible, TransitionRefused
 from initiative.filing.submit import initiative_submit
-from initiative.forms import DeclarationForm, DraftForm, InvitationForm, WithdrawForm
+from initiative.forms import CommitteeContactForm, DeclarationForm, DraftForm, InvitationForm, WithdrawForm
 from initiative.lifecycle import Action
 from initiative.selectors import initiative_visible, initiatives_of_member, initiatives_public
 from legal_templates.formal_check import formal_check
@@ -151,6 +152,7 @@ def initiative_manage(request, initiative_id: int):
                 }
             ),
             "withdraw_form": WithdrawForm(),
+            **_contact_context(initiative),
             "can_open": initiative.can(Action.OPEN),
             "can_withdraw": initiative.can(Action.WITHDRAW),
             "can_remove": seat.role == "representative" or initiative.created_by_id == request.user.pk,
@@ -159,6 +161,22 @@ def initiative_manage(request, initiative_id: int):
             "packets": initiative.packets.order_by("-version"),
         },
     )
+
+
+def _contact_context(initiative) -> dict:
+    if initiative.status not in CONTACT_EDITABLE_STATES:
+        return {"contact_form": None}
+    contact = committee_contact(initiative)
+    form = CommitteeContactForm(
+        initial={
+            "name": contact.name,
+            "address": contact.address,
+            "email": contact.email,
+            "phone": contact.phone,
+        },
+        name_frozen=not initiative.committee_editable,
+    )
+    return {"contact_form": form, "contact_recorded": contact.recorded}
 
 
 @login_required
@@ -301,6 +319,21 @@ def committee_declare_view(request, initiative_id: int):
             initiative_id=initiative_id, user=request.user, **form.cleaned_data
         ),
         _("Your declaration is saved."),
+    )
+
+
+@login_required
+@require_POST
+def committee_contact_view(request, initiative_id: int):
+    form = CommitteeContactForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Fill in the committee's name and correspondence address."))
+        return redirect("initiative-manage", initiative_id=initiative_id)
+    return _run(
+        request,
+        initiative_id,
+        lambda: committee_contact_set(initiative_id=initiative_id, actor=request.user, **form.cleaned_data),
+        _("The committee's contact is saved."),
     )
 
 

@@ -66,3 +66,27 @@ def person_name_clean(raw, *, maximum: int = NAME_MAX) -> tuple[str, str | None]
 def address_clean(raw, *, maximum: int = ADDRESS_MAX) -> tuple[str, str | None]:
     """(the address as kept, None) or (what was typed, the reason to refuse it)."""
     return _clean(raw, maximum=maximum)
+
+
+# Letters NFKD does not take apart: "ł" is a letter of its own, not "l" with a mark.
+_UNMARKED = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "đ": "d", "ß": "ss"})
+
+
+def name_words(raw: str) -> list[str]:
+    """A name as comparable words: case and diacritics folded, hyphens and apostrophes as spaces
+    ("Źdźbło-Nowak" → ["zdzblo", "nowak"]). For matching a certificate's or a seal's name to a declared
+    one, never for storing."""
+    text = unicodedata.normalize("NFKD", str(raw or "").translate(_UNMARKED))
+    text = "".join(char for char in text if not unicodedata.combining(char)).casefold()
+    return re.sub(r"[\s.'\u2019-]+", " ", text).split()
+
+
+def same_person_named(declared: str, given_names: str, surname: str) -> bool:
+    """Whether a certificate's given name(s) and surname name the person who declared `declared`: every
+    word of the surname and the first given name appear in the declared name (a second given name may be
+    left out on either side)."""
+    words = set(name_words(declared))
+    surname_words, given_words = name_words(surname), name_words(given_names)
+    if not surname_words or not given_words:
+        return False
+    return set(surname_words) <= words and given_words[0] in words

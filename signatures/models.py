@@ -204,3 +204,31 @@ class PaperSheetScan(models.Model):
 
     def __str__(self) -> str:
         return f"scan of sheet {self.sheet_number} ({self.initiative_id})"
+
+
+def signed_file_path(instance: "SignedFile", filename: str) -> str:
+    """Random, like a scan's: nothing in the path says whose signature it holds."""
+    return f"signed-files/{instance.initiative_id}/{secrets.token_urlsafe(32)}"
+
+
+class SignedFile(models.Model):
+    """The very file a supporter uploaded with an electronic signature (a PAdES PDF, later a XAdES XML).
+
+    It travels with the packet so that the council's office can validate the signature itself with any tool
+    (docs/law.md §The packet); the platform's own validation is only a summary of it. It names the person
+    and carries the PESEL, so it is stored encrypted, bound to its signature (signatures.signed_files), and
+    erased with the signature's personal data. `sha256` is of the file as uploaded, as its evidence states.
+    """
+
+    signature = models.OneToOneField(Signature, on_delete=models.CASCADE, related_name="signed_file")
+    initiative = models.ForeignKey(
+        "initiative.Initiative", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    file = models.FileField(upload_to=signed_file_path, max_length=200)
+    content_type = models.CharField(max_length=40)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"signed file of signature {self.signature_id}"

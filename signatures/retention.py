@@ -27,6 +27,7 @@ from outbox.services import emails_cancel
 from personal_data.models import DeletionLog
 from signatures.emails import supporters_reference
 from signatures.models import PaperSheetScan, Signature, SignatureStatus
+from signatures.signed_files import signed_files_delete
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class SignaturesErased:
     signatures: int
     notices: int  # e-mails to supporters withdrawn from the outbox before they went
     scans: int
+    signed_files: int = 0  # the files electronic signatures came in
 
 
 def signatures_erase(initiative_id: int) -> SignaturesErased:
@@ -67,13 +69,14 @@ def signatures_erase(initiative_id: int) -> SignaturesErased:
             Signature.objects.filter(initiative_id=initiative_id).filter(HOLDS_PERSONAL_DATA).update(**ERASED)
         )
         notices = emails_cancel(reference=supporters_reference(initiative_id))
+        signed = signed_files_delete(Signature.objects.filter(initiative_id=initiative_id).values("pk"))
         scans = 0
         for scan in PaperSheetScan.objects.select_for_update().filter(initiative_id=initiative_id):
             if scan.file.name:
                 default_storage.delete(scan.file.name)
             scan.delete()
             scans += 1
-    return SignaturesErased(signatures=signatures, notices=notices, scans=scans)
+    return SignaturesErased(signatures=signatures, notices=notices, scans=scans, signed_files=signed)
 
 
 def signatures_erase_withdrawn(before: datetime.datetime) -> int:
@@ -114,6 +117,7 @@ def _erase_withdrawn_of(initiative_id: int, before: datetime.datetime) -> int:
         if not ids:
             return 0
         erased = Signature.objects.filter(pk__in=ids).update(**ERASED)
+        signed_files_delete(ids)
         DeletionLog.objects.create(
             initiative_id=initiative_id,
             kind=DeletionLog.Kind.PERSONAL_DATA,

@@ -12,8 +12,9 @@ from django.db.models.functions import Cast
 from municipalities.local_rules import rules_in_force
 from municipalities.models import SignatureMethod
 from signatures.checks import asks_citizenship
-from signatures.models import PaperSheetScan, Signature, SignatureStatus
+from signatures.models import PaperSheetScan, Signature, SignatureStatus, SignedFile
 from signatures.scan_files import paper_scan_content
+from signatures.signed_files import signed_file_content
 from signatures.tally import counts_by_method
 
 
@@ -170,6 +171,35 @@ def filed_paper_scans(initiative) -> Iterator[FiledScan]:
         if hashlib.sha256(content).hexdigest() != scan.sha256:
             raise ValueError(f"the scan of sheet {scan.sheet_number} does not match its checksum")
         yield FiledScan(scan.sheet_number, scan.content_type, scan.sha256, content)
+
+
+@dataclasses.dataclass(frozen=True)
+class FiledSignedFile:
+    """The file one electronic signature came in, decrypted, with its list position and checksum."""
+
+    position: int
+    content_type: str
+    sha256: str
+    content: bytes
+
+
+def filed_signed_files(initiative) -> Iterator[FiledSignedFile]:
+    """The files of the counted electronic signatures in list order (positions as in
+    `filed_signature_evidence`), decrypted one at a time; a file that no longer matches its checksum raises
+    ValueError, as a scan does."""
+    rows = counted_signatures(initiative).order_by("pk").values_list("signed_file__pk", flat=True)
+    positions = {
+        file_id: position
+        for position, file_id in enumerate(rows.iterator(chunk_size=FILED_CHUNK), start=1)
+        if file_id is not None
+    }
+    for row in (
+        SignedFile.objects.filter(pk__in=list(positions)).order_by("signature_id").iterator(chunk_size=50)
+    ):
+        content = signed_file_content(row)
+        if hashlib.sha256(content).hexdigest() != row.sha256:
+            raise ValueError(f"the signed file at position {positions[row.pk]} does not match its checksum")
+        yield FiledSignedFile(positions[row.pk], row.content_type, row.sha256, content)
 
 
 def support_list_asks_citizenship(initiative) -> bool:

@@ -23,6 +23,7 @@ from signatures.emails import Heading, confirmations_cancel, send_confirmation, 
 from signatures.mailbox import mailbox_check_room, mailbox_hash, mailbox_take_place
 from signatures.models import LIVE_STATUSES, Signature, SignatureStatus
 from signatures.repeats import repeat_declaration_record
+from signatures.signed_files import signed_file_store
 from signatures.tally import tally_add
 from signatures.tokens import CONFIRM_MAX_AGE, CONFIRM_SALT, WITHDRAW_SALT, signature_id_from
 
@@ -89,6 +90,7 @@ def signature_submit(
     entered_by=None,
     evidence: dict | None = None,
     signed_on: datetime.date | None = None,
+    signed_file: tuple[bytes, str] | None = None,
 ) -> SignOutcome:
     """Record one person's support. E-mail declarations wait for confirmation; other forms count at once.
 
@@ -99,6 +101,8 @@ def signature_submit(
 
     `signed_on` is the day the person signed: today online; for a paper row, the date written on the sheet
     (the paper room checks it: signatures.paper.services). The age check counts on that day.
+    `signed_file` (content, MIME type) is the file an electronic signature came in: kept with the signature
+    it records, in the same transaction, to travel with the packet (signatures.signed_files).
     """
     signed_on = signed_on or today_in_warsaw()
     confirmed_now = method != SignatureMethod.EMAIL
@@ -142,6 +146,8 @@ def signature_submit(
             if by_email:
                 repeat_declaration_record(signature)
             return SignOutcome(signature=None, duplicate=True)
+        if signed_file is not None:
+            signed_file_store(signature, *signed_file)
         if confirmed_now:
             tally_add(initiative_id=initiative_id, method=method, delta=1)
         else:

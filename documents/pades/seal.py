@@ -31,6 +31,7 @@ from documents.pades.reading import (
     signing_time,
     trust_roots_from_pem,
 )
+from documents.pades.validation import CertificateSubject, certificate_subject
 
 SEAL_FIELD = "PieczecPlatformy"
 SEAL_REASON = "Pieczęć platformy inicjatyw uchwałodawczych"
@@ -50,7 +51,8 @@ class SealFailed(Exception):
 class LaterSignature:
     """A signature added after the platform's seal, such as a committee representative's qualified one.
 
-    Its signer is a person: only the issuer (a CA) is kept, no name.
+    `signer` names a person: for matching them to the committee (initiative.filing.signed_filing), never
+    for a log, an answer or the packet check's report, which keep only the issuer (a CA).
     """
 
     intact: bool
@@ -59,6 +61,7 @@ class LaterSignature:
     qualified: bool
     issuer: str
     signing_time: datetime.datetime | None
+    signer: CertificateSubject = dataclasses.field(default_factory=CertificateSubject, repr=False)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -274,6 +277,7 @@ def _later_signature(embedded) -> LaterSignature:
         qualified=is_qualified(status.signing_cert),
         issuer=issuer_name(status.signing_cert.issuer),
         signing_time=signing_time(status),
+        signer=certificate_subject(status.signing_cert.subject),
     )
 
 

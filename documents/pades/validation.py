@@ -129,7 +129,7 @@ def _validate(reader, embedded, data: bytes, roots: list, fetch_revocation: bool
     timestamp = status.timestamp_validity
     timestamp_ok = timestamp is None or (timestamp.intact and timestamp.valid and timestamp.trusted)
     certificate = status.signing_cert
-    signer = _subject(certificate.subject)
+    signer = certificate_subject(certificate.subject)
     issuer = issuer_name(certificate.issuer)
     qualified = is_qualified(certificate)
     original_revision = max(embedded.signed_revision - 1, 0)
@@ -173,7 +173,7 @@ def _summary(v: dict, coverage) -> str:
     return "; ".join(parts)
 
 
-def _subject(name) -> CertificateSubject:
+def certificate_subject(name) -> CertificateSubject:
     attributes = name_parts(name)
     return CertificateSubject(
         common_name=attributes.get("common_name", ""),

@@ -1,4 +1,5 @@
-"""The committee's delivery form (initiative.filing.delivery holds the rules: the days, the receipt)."""
+"""The committee's delivery form (initiative.filing.delivery holds the rules: the days, the receipt) and
+the upload of its signed packet (initiative.filing.signed_filing)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy
@@ -23,4 +24,14 @@ class DeliveryForm(forms.Form):
             "PDF, XML, JPEG or PNG, up to 2 MiB."
         ),
         required=False,
+    )
+
+
+class SignedPacketForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("The packet with the representative's signature (PDF)"),
+        help_text=gettext_lazy(
+            "Download the packet, sign it in your signing application without changing it (a qualified "
+            "signature or podpis osobisty), and upload the signed file."
+        ),
     )

@@ -31,7 +31,7 @@ from django.utils import timezone
 from initiative.emails import initiative_reference
 from initiative.filing.delivery import delivery_receipts_erase
 from initiative.lifecycle import FINISHED_STATES
-from initiative.models import Initiative, Packet
+from initiative.models import CommitteeContact, Initiative, Packet, SignedPacket
 from outbox.services import emails_cancel
 from personal_data.models import DeletionLog
 from signatures.retention import signatures_erase, signatures_erase_withdrawn
@@ -108,6 +108,11 @@ def initiative_personal_data_erase(initiative_id: int, *, now: datetime.datetime
         members = initiative.committee_members.filter(erased_at__isnull=True).update(
             full_name="", address="", erased_at=now
         )
+        # The committee's correspondence address and contact may be a member's own; its name stays (the
+        # sheets and the timeline name it).
+        CommitteeContact.objects.filter(initiative_id=initiative_id, erased_at__isnull=True).update(
+            address="", email="", phone="", erased_at=now
+        )
         # Invitations hold nothing but an address and who accepted it (the seat keeps the membership), and
         # the field does not allow a blank address: the rows go. Their links stop working, as they should.
         invitations, _by_model = initiative.invitations.all().delete()
@@ -118,8 +123,9 @@ def initiative_personal_data_erase(initiative_id: int, *, now: datetime.datetime
             kind=DeletionLog.Kind.PERSONAL_DATA,
             signatures=signatures.signatures,
             committee_members=members,
-            files=signatures.scans + receipts,
-            note=f"paper scans {signatures.scans}, delivery receipts {receipts}, invitations {invitations}, "
+            files=signatures.scans + signatures.signed_files + receipts,
+            note=f"paper scans {signatures.scans}, signed statements {signatures.signed_files}, "
+            f"delivery receipts {receipts}, invitations {invitations}, "
             f"notices {signatures.notices}",
         )
 
@@ -166,6 +172,15 @@ def initiative_packet_files_delete(initiative_id: int, *, now: datetime.datetime
             if packet.file.name:
                 default_storage.delete(packet.file.name)
                 files += 1
+        # The committee's signed copies list the same supporters: they go with the packets.
+        signed = SignedPacket.objects.select_for_update().filter(
+            packet__in=packets, file_deleted_at__isnull=True
+        )
+        for copy in signed:
+            if copy.file.name:
+                default_storage.delete(copy.file.name)
+                files += 1
+        signed.update(file="", file_deleted_at=now)
         Packet.objects.filter(pk__in=[packet.pk for packet in packets]).update(file="", file_deleted_at=now)
         return DeletionLog.objects.create(
             at=now,

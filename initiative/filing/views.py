@@ -11,7 +11,9 @@ from accounts.decorators import verified_login_required
 from initiative.committee import initiative_for_member
 from initiative.errors import InvalidInput, NotVisible, TransitionRefused
 from initiative.filing.delivery import EXTENSIONS, delivery_receipt_for, delivery_record, uploaded_receipt
-from initiative.filing.forms import DeliveryForm
+from initiative.filing.forms import DeliveryForm, SignedPacketForm
+from initiative.filing.packet.upload import MAX_PACKET_BYTES
+from initiative.filing.signed_filing import signed_packet_upload, signed_packets_of
 from initiative.lifecycle import AWAITING_DECISION_STATES
 from initiative.models import Delivery
 from initiative.selectors import initiative_for_clerk
@@ -51,14 +53,55 @@ def initiative_delivery(request, initiative_id: int):
                 messages.success(request, _("The delivery is recorded. The council's office sees it."))
                 return redirect("initiative-delivery", initiative_id=initiative.pk)
         status = 400
+    return _delivery_page(request, initiative, form=form, status=status)
+
+
+def _delivery_page(request, initiative, *, form=None, sign_form=None, status=200):
     context = {
         "initiative": initiative,
-        "form": form,
+        "form": form or DeliveryForm(),
+        "sign_form": sign_form or SignedPacketForm(),
+        "signed_packets": signed_packets_of(initiative),
         "open": initiative.status in AWAITING_DECISION_STATES,
         "deliveries": initiative.deliveries.select_related("packet"),
         "packet": initiative.packets.order_by("-version").first(),
     }
     return render(request, "initiative/delivery.html", context, status=status)
+
+
+@verified_login_required
+@require_http_methods(["POST"])
+def initiative_packet_sign(request, initiative_id: int):
+    return _packet_sign(request, _member_initiative(request, initiative_id))
+
+
+def _packet_sign(request, initiative):
+    """The committee uploads its signed packet (the rules: initiative.filing.signed_filing)."""
+    sign_form = SignedPacketForm(request.POST, request.FILES)
+    if sign_form.is_valid():
+        upload = sign_form.cleaned_data["file"]
+        try:
+            if upload.size > MAX_PACKET_BYTES:
+                raise InvalidInput(
+                    {"file": [_("The file is too large: packets the platform issues are under 200 MB.")]}
+                )
+            signed_packet_upload(initiative_id=initiative.pk, actor=request.user, file=upload.read())
+        except TransitionRefused as error:
+            messages.error(request, error.detail)
+            return redirect("initiative-delivery", initiative_id=initiative.pk)
+        except InvalidInput as error:
+            for message in error.errors.get("file", []):
+                sign_form.add_error("file", message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The signed packet is accepted: the office downloads this version. Deliver it as "
+                    "described."
+                ),
+            )
+            return redirect("initiative-delivery", initiative_id=initiative.pk)
+    return _delivery_page(request, initiative, sign_form=sign_form, status=400)
 
 
 @verified_login_required

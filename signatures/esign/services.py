@@ -393,4 +393,10 @@ def esigned_submit(*, initiative_id: int, file: bytes) -> SignOutcome:
         "validated_at": timezone.now().isoformat(),
     }
     data = {**payload["supporter"], "declaration": True, "privacy_notice": True}
-    return signature_submit(initiative_id=initiative.pk, data=data, method=method, evidence=evidence)
+    return signature_submit(
+        initiative_id=initiative.pk,
+        data=data,
+        method=method,
+        evidence=evidence,
+        signed_file=(file, "application/pdf"),
+    )

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from documents.scan_check import scan_problem
 from documents.typst_render import render_pdf
 from initiative.committee import initiative_for_member
+from initiative.contact import committee_contact
 from initiative.errors import InvalidInput, TransitionRefused
 from initiative.models import Initiative, Role
 from initiative.services import initiative_draft
@@ -87,9 +88,9 @@ def initiative_rules(initiative: Initiative) -> dict:
 # -- printable sheets ------------------------------------------------------------------------------------
 
 
-def _committee(initiative: Initiative, title: str) -> tuple[str, str]:
-    """The committee's name and who represents it, as the sheet prints them."""
-    name = f"Komitet Inicjatywy Uchwałodawczej {title}"
+def _committee(initiative: Initiative) -> tuple[str, str]:
+    """The committee's name (initiative.contact) and who represents it, as the sheet prints them."""
+    name = committee_contact(initiative).name
     members = list(initiative.committee_members.filter(left_at__isnull=True, declared_at__isnull=False))
     by_role = {member.role: member.full_name for member in members}
     if Role.REPRESENTATIVE in by_role:
@@ -152,7 +153,7 @@ def paper_sheets_pdf(
     council = unit.council_name
     council_of = council_genitive(council)
     title = draft.title
-    committee, representative = _committee(initiative, title)
+    committee, representative = _committee(initiative)
     draft_url = f"{settings.SITE_URL}/initiatives/{initiative.pk}/"
     notice_url = f"{settings.SITE_URL}/initiatives/{initiative.pk}/privacy/"
     statute = statute_of(level).citation

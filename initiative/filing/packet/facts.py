@@ -15,6 +15,7 @@ import dataclasses
 import datetime
 from collections.abc import Iterator
 
+from initiative.contact import Contact, committee_contact
 from initiative.models import CommitteeMember, Initiative, Packet, Role
 from initiative.services import initiative_draft
 from legal_templates.organ_names import council_chair, council_genitive
@@ -127,6 +128,7 @@ class PacketFacts:
     resolution_adopted_on: datetime.date | str | None
     resolution_title: str  # "w sprawie …", where the rules record it ("" otherwise)
     committee: list[Member]  # who declared and has not left: representative, deputy, members
+    contact: Contact  # the committee's name and where the office writes to it (art. 41a ust. 4)
     draft: dict  # the draft as the front matter prints it
     submitted_at: datetime.datetime | None
     opened_at: datetime.datetime | None
@@ -202,6 +204,7 @@ def packet_facts(packet: Packet) -> PacketFacts:
         resolution_adopted_on=rules.get("adopted_on"),
         resolution_title=rules.get("title") or "",
         committee=_committee(initiative),
+        contact=committee_contact(initiative),
         draft=_draft(initiative),
         submitted_at=initiative.submitted_at,
         opened_at=initiative.opened_at,
@@ -228,6 +231,7 @@ class Figures:
     listed_by_method: dict[str, int]
     electronic: int  # records signed electronically (part B)
     scans: int  # scans attached (part C)
+    signed_files: int  # files of electronic signatures attached (part B)
     merkle_root: str
     pages: dict[str, str]  # the page range of each arabic-numbered part, by its key ("list", ...)
     total_pages: int  # arabic pages, parts A-D

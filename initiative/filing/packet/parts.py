@@ -32,12 +32,13 @@ from initiative.filing.packet.facts import (
 from initiative.filing.packet.part_process import Body, chunks
 from initiative.models import Packet
 from municipalities.models import SignatureMethod
-from signatures.selectors import filed_paper_scans
+from signatures.selectors import filed_paper_scans, filed_signed_files
 
 LIST_ROWS_PER_PART = 2000  # about 0.4 s and 100 MiB per Typst compile (docs/PERFORMANCE.md, "Packets")
 EVIDENCE_PER_PART = 400
 HASHES_PER_PART = 6000
 SCAN_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+SIGNED_EXTENSIONS = {"application/pdf": "pdf", "application/xml": "xml"}
 
 
 @dataclasses.dataclass
@@ -52,6 +53,8 @@ class PacketRendering:
     listed_by_method: collections.Counter = dataclasses.field(default_factory=collections.Counter)
     files: dict[str, str] = dataclasses.field(default_factory=dict)  # attached file name: SHA-256 (part C)
     scans: list[Attachment] = dataclasses.field(default_factory=list)  # the attached scans (part C)
+    # The files supporters signed electronically, as uploaded (part B): the office validates them itself.
+    signed: list[Attachment] = dataclasses.field(default_factory=list)
     manifest: dict = dataclasses.field(default_factory=dict)  # integrity.json (part D)
     front: bytes = b""  # the front matter's PDF
 
@@ -139,6 +142,24 @@ def signature_evidence(rendering: PacketRendering) -> None:
     if seen != electronic:  # the list is frozen once filed: a difference is a bug, not a race
         raise RuntimeError("the electronic signatures changed while the packet was rendered")
     body.part_ended("evidence", first)
+    signed_files(rendering)
+
+
+def signed_files(rendering: PacketRendering) -> None:
+    """Attach every file an electronic signature came in, as the supporter uploaded it, named by its list
+    position; its SHA-256 is in the evidence printed in part B and in integrity.json."""
+    for filed in filed_signed_files(rendering.packet.initiative):
+        name = f"poparcie-{filed.position}.{SIGNED_EXTENSIONS.get(filed.content_type, 'bin')}"
+        rendering.files[name] = filed.sha256
+        rendering.signed.append(
+            Attachment(
+                name=name,
+                data=filed.content,
+                mime_type=filed.content_type,
+                description=wording.signed_file_description(filed.position),
+                relationship="Source",
+            )
+        )
 
 
 def paper_scans(rendering: PacketRendering) -> None:
@@ -213,6 +234,7 @@ def front_matter(rendering: PacketRendering) -> None:
         listed_by_method=dict(rendering.listed_by_method),
         electronic=rendering.electronic,
         scans=len(rendering.scans),
+        signed_files=len(rendering.signed),
         merkle_root=rendering.manifest["merkle_root"],
         pages=dict(body.pages),
         total_pages=body.next_page - 1,

@@ -52,7 +52,8 @@ def packet_render(packet: Packet) -> RenderedPacket:
 
 
 def packet_assemble(rendering: parts.PacketRendering) -> bytes:
-    """The front matter first, then the arabic-numbered parts, with integrity.json and the scans attached."""
+    """The front matter first, then the arabic-numbered parts, with integrity.json, the electronically
+    signed files and the scans attached."""
     manifest_file = Attachment(
         name=integrity.ATTACHMENT_NAME,
         data=json.dumps(rendering.manifest, ensure_ascii=False, indent=1).encode(),
@@ -61,5 +62,6 @@ def packet_assemble(rendering: parts.PacketRendering) -> bytes:
         relationship="Data",
     )
     return assemble_pdf(
-        [rendering.front, *rendering.body.parts], attachments=[manifest_file, *rendering.scans]
+        [rendering.front, *rendering.body.parts],
+        attachments=[manifest_file, *rendering.signed, *rendering.scans],
     )

@@ -10,7 +10,7 @@ import tempfile
 
 from django.core.files.base import File
 
-from initiative.models import Packet
+from initiative.models import Packet, SignedPacket
 from personal_data.access_log import record_access
 from personal_data.encryption import decrypt_bytes, encrypt_bytes, encrypt_bytes_in_chunks
 
@@ -40,19 +40,46 @@ def packet_file_read(packet: Packet) -> bytes:
         return decrypt_bytes(handle.read(), context=_context(packet))
 
 
+def _signed_context(row: SignedPacket) -> str:
+    return f"signed-packet:{row.packet_id}"
+
+
+def signed_packet_store(row: SignedPacket, signed: bytes) -> str:
+    """Write the committee's signed packet encrypted, like the packet; the caller saves the row."""
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        for chunk in encrypt_bytes_in_chunks(signed, context=_signed_context(row)):
+            spool.write(chunk)
+        spool.seek(0)
+        row.file.save("signed.pdf.enc", File(spool), save=False)
+    return row.file.name
+
+
+def signed_packet_read(row: SignedPacket) -> bytes:
+    with row.file.open("rb") as handle:
+        return decrypt_bytes(handle.read(), context=_signed_context(row))
+
+
+def signed_packet_reseal(row: SignedPacket, stored: bytes) -> bytes:
+    """The stored signed packet sealed again under the newest key (`reencrypt_personal_data`)."""
+    return encrypt_bytes(decrypt_bytes(stored, context=_signed_context(row)), context=_signed_context(row))
+
+
 def packet_file_read_for(packet: Packet, *, reader) -> bytes:
-    """The sealed PDF for a person (a download), recorded in the access log once it opened: every read of
-    personal data by a person is logged (docs/law.md §Personal data). The caller checks that `reader` is a
-    party to the filing; the build and key rotation, which are no person, use packet_file_read."""
-    sealed = packet_file_read(packet)
+    """The packet for a person (a download), recorded in the access log once it opened: every read of
+    personal data by a person is logged (docs/law.md §Personal data). Where the committee signed this
+    version (initiative.filing.signed_filing), that is the file the office receives, so it is the one
+    given. The caller checks that `reader` is a party to the filing; the build and key rotation, which are
+    no person, use packet_file_read."""
+    signed = SignedPacket.objects.filter(packet=packet, file_deleted_at__isnull=True).exclude(file="").first()
+    content = signed_packet_read(signed) if signed is not None else packet_file_read(packet)
     record_access(
         user=reader,
         initiative_id=packet.initiative_id,
         what="packet",
         records=packet.records or 0,
-        detail=f"version {packet.version}",
+        detail=f"version {packet.version}" + (", signed by the committee" if signed is not None else ""),
     )
-    return sealed
+    return content
 
 
 def packet_file_reseal(packet: Packet, stored: bytes) -> bytes:

@@ -18,7 +18,7 @@ class VerifyingPerAddressThrottle(RateLimit):
     scope = "packet_verifying"
 
 
-def uploaded_packet(request) -> bytes:
+def uploaded_packet(request, *, missing: str = "") -> bytes:
     """The uploaded file's bytes, refused (400) when missing or larger than MAX_PACKET_BYTES.
 
     A request that announces more than the limit is refused before its body is read: Django would
@@ -35,7 +35,7 @@ def uploaded_packet(request) -> bytes:
         raise too_large
     upload = request.FILES.get("file")
     if upload is None:
-        raise InvalidInput({"file": [_("Choose the packet (a PDF file) to check.")]})
+        raise InvalidInput({"file": [missing or _("Choose the packet (a PDF file) to check.")]})
     if upload.size > MAX_PACKET_BYTES:
         raise too_large
     return upload.read()

@@ -54,6 +54,10 @@ def scan_description(sheet_number: int) -> str:
     return f"Skan arkusza nr {sheet_number} wykazu osób popierających projekt"
 
 
+def signed_file_description(position: int) -> str:
+    return f"Oświadczenie poparcia z podpisem elektronicznym, poz. {position} wykazu, w postaci przesłanej"
+
+
 def polish_plural(count: int, one: str, few: str, many: str) -> str:
     """'1 pozycję', '3 pozycje', '5 pozycji', '22 pozycje', '12 pozycji' (Polish numeral agreement)."""
     if count == 1:
@@ -97,7 +101,20 @@ def list_row(record: dict, layout: ListLayout) -> list[str]:
 
 
 def committee_name(facts: PacketFacts) -> str:
-    return f"Komitet Inicjatywy Uchwałodawczej {facts.draft['title']}"
+    return facts.contact.name
+
+
+def committee_address(facts: PacketFacts) -> list[str]:
+    """The lines under the committee's name in the letter's heading: where the office writes to it."""
+    contact = facts.contact
+    lines = [f"adres do korespondencji: {contact.address}"] if contact.address else []
+    reach = [
+        f"e-mail: {contact.email}" if contact.email else "",
+        f"tel. {contact.phone}" if contact.phone else "",
+    ]
+    if any(reach):
+        lines.append(", ".join(part for part in reach if part))
+    return lines
 
 
 def local_rules(facts: PacketFacts) -> str:
@@ -159,6 +176,13 @@ def _letter(facts: PacketFacts, figures: Figures) -> list[str]:
             f"dowody weryfikacji podpisów elektronicznych (liczba podpisów: {figures.electronic}) zawiera "
             "część B"
         )
+    if figures.signed_files:
+        attached.append(
+            "oświadczenia poparcia z podpisami elektronicznymi, w postaci plików przesłanych przez osoby "
+            f"popierające ({polish_plural(figures.signed_files, 'plik', 'pliki', 'plików')} "
+            "poparcie-N, gdzie N to pozycja wykazu), dołączono do dokumentu, aby urząd mógł sam sprawdzić "
+            "każdy podpis"
+        )
     if attached:
         sentence = "; ".join(attached)
         letter.append(sentence[0].upper() + sentence[1:] + ".")
@@ -194,7 +218,14 @@ def _enclosures(figures: Figures) -> list[str]:
         f"wykaz osób popierających projekt (część A, s. {pages['list']})",
     ]
     if "evidence" in pages:
-        enclosures.append(f"dowody weryfikacji podpisów elektronicznych (część B, s. {pages['evidence']})")
+        enclosures.append(
+            f"dowody weryfikacji podpisów elektronicznych (część B, s. {pages['evidence']})"
+            + (
+                f" i {polish_plural(figures.signed_files, 'plik', 'pliki', 'plików')} podpisanych oświadczeń"
+                if figures.signed_files
+                else ""
+            )
+        )
     enclosures.append(
         f"wykaz skanów arkuszy papierowych (część C, s. {pages['scans']})"
         + (f" i {polish_plural(figures.scans, 'plik', 'pliki', 'plików')} skanów" if figures.scans else "")
@@ -264,6 +295,8 @@ def front_matter(facts: PacketFacts, figures: Figures, *, verify_url: str) -> di
         "article": facts.statute.article,
         "committee_name": committee_name(facts),
         "representative": representative,
+        "deputy": facts.member_named(Role.DEPUTY),
+        "committee_address": committee_address(facts),
         "draft": facts.draft,
         "filed_on": polish_date(facts.submitted_at),
         "merkle_root": figures.merkle_root,

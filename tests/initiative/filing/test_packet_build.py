@@ -15,29 +15,26 @@ import json
 import logging
 import re
 import shutil
-import subprocess
 import threading
 
 import pytest
 import segno
 from django.core import mail
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from documents.pades import attachment_digests, read_attachment, validate_seal
 from initiative.filing.packet.build import STALE_AFTER, PacketAbandoned, packet_build, packets_reorder
-from initiative.filing.packet.storage import packet_file_read
 from initiative.filing.packet.verify import packet_verify
 from initiative.filing.submit import initiative_submit
 from initiative.filing.tasks import build_packet_task
 from initiative.models import Initiative, Packet, PacketStatus
-from signatures.models import Signature, SignatureStatus
-from signatures.paper.services import paper_row_enter, paper_scan_upload
+from signatures.paper.services import paper_scan_upload
 from tests.concurrently import at_once, failures
 from tests.conftest import set_up_mail_delivered
-from tests.initiative.conftest import FILED_THRESHOLD, paper_supporter, sign_on_paper
+from tests.initiative.conftest import FILED_THRESHOLD, sign_on_paper
+from tests.initiative.filing.packet_files import run, stored_bytes, stored_files, supporters
 from tests.pki import (  # noqa: F401  (fixtures)
     ADULT_PESEL,
     krakow_collecting,
@@ -97,35 +94,6 @@ def built(seal_settings, council_email, collecting_initiative, author, django_ca
         initiative = file_with_scan(collecting_initiative, author)
     packet = Packet.objects.get(initiative=initiative)
     return packet, stored_bytes(packet)
-
-
-def stored_bytes(packet: Packet) -> bytes:
-    packet.refresh_from_db()
-    return packet_file_read(packet)
-
-
-def stored_files(initiative_id: int) -> list[str]:
-    directory = f"packets/{initiative_id}"
-    return default_storage.listdir(directory)[1] if default_storage.exists(directory) else []
-
-
-def run(command: list[str], data: bytes, tmp_path) -> str:
-    path = tmp_path / "packet.pdf"
-    path.write_bytes(data)
-    result = subprocess.run(
-        [*command, str(path), *(["-"] if command[0] == "pdftotext" else [])],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def supporters(initiative) -> list[Signature]:
-    return list(
-        Signature.objects.filter(initiative=initiative, status=SignatureStatus.CONFIRMED).order_by("pk")
-    )
 
 
 # -- what is built ----------------------------------------------------------------------------------------
@@ -434,60 +402,3 @@ def test_two_runs_at_once_build_one_file(seal_settings, filed_initiative):
     version_1 = Packet.objects.get(initiative=filed_initiative, version=1)
     names = {packet.file.name.rsplit("/", 1)[1], version_1.file.name.rsplit("/", 1)[1]}
     assert set(stored_files(filed_initiative.pk)) == names  # one file per version, nothing left over
-
-
-# -- electronic signatures (part B) ----------------------------------------------------------------------
-
-
-@pytest.fixture
-def krakow_filed_with_esignature(
-    seal_settings, krakow_collecting, author, pki, django_capture_on_commit_callbacks
-):
-    """Kraków accepts qualified signatures: one e-signed statement and one paper row, threshold 2."""
-    from signatures.esign import services as esignature
-
-    initiative = krakow_collecting
-    statement = esignature.statement_pdf(initiative, krakow_supporter())
-    esignature.esigned_submit(initiative_id=initiative.pk, file=sign_pdf(statement, pki.person))
-    paper_row_enter(
-        initiative_id=initiative.pk,
-        actor=author,
-        data={**paper_supporter(3), "address": "ul. Floriańska 3, 31-019 Kraków"},
-        sheet_number=1,
-    )
-    Initiative.objects.filter(pk=initiative.pk).update(signature_threshold=2)
-    with django_capture_on_commit_callbacks(execute=True):
-        initiative_submit(initiative_id=initiative.pk, actor=author)
-    packet = Packet.objects.get(initiative=initiative)
-    return packet, stored_bytes(packet)
-
-
-def test_electronic_signatures_bring_their_validation_evidence(krakow_filed_with_esignature, tmp_path):
-    packet, data = krakow_filed_with_esignature
-    assert packet.records == 2
-    text = " ".join(run(["pdftotext"], data, tmp_path).split())
-    assert "Część B. Dowody weryfikacji podpisów elektronicznych" in text
-    signed = Signature.objects.get(initiative=packet.initiative, method="qes")
-    evidence = signed.evidence
-    assert evidence["file_sha256"] in text and evidence["issuer"] in text
-    rows = " ".join(run(["pdftotext", "-layout"], data, tmp_path).split())
-    assert "Jan Kowalski ul. Floriańska 1/2, 31-019 Kraków 1944-05-14 PL e-podpis" in rows
-    assert "Świętosław Źdźbło-D ul. Floriańska 3, 31-019 Kraków" in rows
-    assert ADULT_PESEL not in text  # the rules ask for the date of birth: no PESEL in the packet
-
-    manifest = json.loads(read_attachment(data, "integrity.json"))
-    position = 1 + [signature.pk for signature in supporters(packet.initiative)].index(signed.pk)
-    record = {
-        "number": position,
-        "first_names": "Jan",
-        "last_name": "Kowalski",
-        "address": "ul. Floriańska 1/2, 31-019 Kraków",
-        "birth_date": "1944-05-14",
-        "citizenship": "PL",
-        "method": "qes",
-        "signed_on": signed.signed_on.isoformat(),
-        "evidence": evidence,
-    }
-    canonical = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    assert manifest["records"][position - 1] == hashlib.sha256(canonical.encode()).hexdigest()
-    assert packet_verify(data).valid
