@@ -2,12 +2,16 @@
 memory, beside one Typst compile of the same table, and validate the sealed packet.
 
     .venv/bin/python bench/packet_build.py [--sizes 1000,10000,100000] [--typst-alone 1000,10000,50000,100000]
-                                           [--scans 0] [--scan-kib 300] [--max-seconds 3600]
+                                           [--scans 0] [--scan-kib 300] [--signed-files 0]
+                                           [--signed-kib 60] [--max-seconds 3600]
 
 Prepares a dedicated database (`bench_packet`: migrations, the demo councils and legal templates), and for
 each size an initiative in Gliwice with a committee of five, opened, given that many confirmed paper
 signatures (bulk inserts through the ORM, so the personal fields are really encrypted) and, with
-`--scans N`, the scans of its first N sheets (random bytes, so they do not compress), then filed. The
+`--scans N`, the scans of its first N sheets (random bytes, so they do not compress), and with
+`--signed-files N` the files of N e-signed statements kept with its first N signatures (random bytes of
+`--signed-kib` each, stored encrypted as an upload's are: the packet attaches each as it was uploaded), then
+filed. The
 filing orders the build task; here a memory broker swallows it, and each build runs instead in a fresh
 process of its own, so that its peak resident memory (`ru_maxrss`) is the build's alone:
 
@@ -57,6 +61,8 @@ def main() -> int:
     )
     parser.add_argument("--scans", type=int, default=0, help="scans of paper sheets attached to each packet")
     parser.add_argument("--scan-kib", type=int, default=300, help="size of each scan in KiB")
+    parser.add_argument("--signed-files", type=int, default=0, help="e-signed statement files attached")
+    parser.add_argument("--signed-kib", type=int, default=60, help="size of each signed file in KiB")
     parser.add_argument("--max-seconds", type=float, default=3600, help="time limit of each child process")
     parser.add_argument("--database", default="bench_packet", help="name of the throw-away database")
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="where the JSON goes")
@@ -90,7 +96,13 @@ def main() -> int:
             print(f"{size:,} signatures: inserting and filing…", flush=True)
             prepared = run_child(
                 "prepare",
-                {"size": size, "scans": args.scans, "scan_kib": args.scan_kib},
+                {
+                    "size": size,
+                    "scans": args.scans,
+                    "scan_kib": args.scan_kib,
+                    "signed_files": args.signed_files,
+                    "signed_kib": args.signed_kib,
+                },
                 env,
                 args.max_seconds,
             )
@@ -121,6 +133,8 @@ def main() -> int:
         "database": database,
         "scans_per_packet": args.scans,
         "scan_kib": args.scan_kib,
+        "signed_files_per_packet": args.signed_files,
+        "signed_kib": args.signed_kib,
         "sizes": results,
         "typst_alone": typst_alone,
     }
@@ -229,6 +243,7 @@ def child_prepare(argument: dict) -> dict:
     from municipalities.models import Unit
     from signatures.models import Signature, SignatureStatus
     from signatures.paper.services import paper_scan_upload
+    from signatures.signed_files import signed_file_store
     from signatures.tally import tally_add
 
     size = argument["size"]
@@ -303,6 +318,10 @@ def child_prepare(argument: dict) -> dict:
         content = b"\xff\xd8\xff\xe0" + os.urandom(argument["scan_kib"] * 1024 - 4)  # a JPEG's first bytes
         upload = SimpleUploadedFile(f"arkusz-{sheet}.jpg", content, content_type="image/jpeg")
         paper_scan_upload(initiative_id=initiative.pk, actor=author, sheet_number=sheet, upload=upload)
+    signed = Signature.objects.filter(initiative=initiative).order_by("pk")[: argument.get("signed_files", 0)]
+    for signature in signed:
+        content = b"%PDF-1.7\n" + os.urandom(argument["signed_kib"] * 1024 - 9)
+        signed_file_store(signature, content, "application/pdf")
     initiative_submit(initiative_id=initiative.pk, actor=author)
     packet = Packet.objects.get(initiative=initiative)
     return {"initiative": initiative.pk, "packet": packet.pk, "insert_seconds": round(inserted, 2)}

@@ -118,6 +118,8 @@ class CommitteeContactForm(forms.Form):
     phone.widget.attrs.update({"autocomplete": "tel", "type": "tel"})
 
     def __init__(self, *args, name_frozen: bool = False, **kwargs):
+        # Prefixed: the member's own declaration on the same page has an address field too.
+        kwargs.setdefault("prefix", "contact")
         super().__init__(*args, **kwargs)
         if name_frozen:
             self.fields["name"].widget.attrs["readonly"] = True

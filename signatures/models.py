@@ -232,3 +232,25 @@ class SignedFile(models.Model):
 
     def __str__(self) -> str:
         return f"signed file of signature {self.signature_id}"
+
+
+class TrustedService(models.Model):
+    """A qualified certification service from the EU trusted list of a member state (ETSI TS 119 612),
+    loaded by `import_trusted_list`: a certificate a qualified signature's chain may end in
+    (signatures.trust; docs/law.md §Forms of support). No personal data: CAs only."""
+
+    territory = models.CharField(max_length=2)
+    sequence_number = models.PositiveIntegerField()  # of the list it came from
+    provider = models.CharField(max_length=300)
+    name = models.CharField(max_length=500)
+    certificate = models.BinaryField()  # DER
+    sha256 = models.CharField(max_length=64)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "sha256"], name="trusted_service_once_per_list"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.territory} {self.provider}: {self.name}"

@@ -5,9 +5,10 @@ import datetime
 import hashlib
 from collections.abc import Iterator
 
-from django.db.models import Count, F, IntegerField, QuerySet
+from django.db import connection
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Window
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, RowNumber
 
 from municipalities.local_rules import rules_in_force
 from municipalities.models import SignatureMethod
@@ -200,6 +201,47 @@ def filed_signed_files(initiative) -> Iterator[FiledSignedFile]:
         if hashlib.sha256(content).hexdigest() != row.sha256:
             raise ValueError(f"the signed file at position {positions[row.pk]} does not match its checksum")
         yield FiledSignedFile(positions[row.pk], row.content_type, row.sha256, content)
+
+
+def withdrawn_since_filed(initiative, filed_at: datetime.datetime) -> list[int]:
+    """Positions, in the support list filed at `filed_at`, of the supporters who have withdrawn since (in a
+    supplement period, art. 41a ust. 5 u.s.g. and the council's rules: the list reopens, and so does
+    withdrawal). Positions only, no one's data: the clerk and the next packet version name the rows by them.
+
+    The list is frozen from filing until a supplement period reopens it, so what was listed at `filed_at`
+    is what was counted then: confirmed by then and not withdrawn before.
+    """
+    listed = Signature.objects.filter(
+        initiative_id=initiative.pk,
+        method__in=accepted_methods(initiative),
+        status__in=[SignatureStatus.CONFIRMED, SignatureStatus.WITHDRAWN],
+        confirmed_at__lte=filed_at,
+    ).filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=filed_at))
+    # The positions are numbered over the whole list, then the withdrawn ones picked: a plain filter would
+    # be applied before the numbering, so it goes around the numbered query.
+    numbered = listed.annotate(position=Window(RowNumber(), order_by=F("pk").asc())).values(
+        "position", "status"
+    )
+    sql, params = numbered.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT position FROM ({sql}) AS listed WHERE status = %s ORDER BY position",  # noqa: S608
+            [*params, SignatureStatus.WITHDRAWN],
+        )
+        return [position for (position,) in cursor.fetchall()]
+
+
+def electronic_kind(evidence: dict | None) -> str:
+    """ "qualified", "personal" (podpis osobisty) or "trusted_profile" for an electronic signature, from its
+    evidence (signatures.trust decided it at upload; rows from before it was recorded are told by their
+    certificate's QcCompliance); "" for paper and e-mail."""
+    if not evidence:
+        return ""
+    if evidence.get("signature_kind"):
+        return evidence["signature_kind"]
+    if "qualified_certificate" in evidence:
+        return "qualified" if evidence["qualified_certificate"] else "personal"
+    return ""
 
 
 def support_list_asks_citizenship(initiative) -> bool:

@@ -31,7 +31,7 @@ from documents.pades.reading import (
     signing_time,
     trust_roots_from_pem,
 )
-from documents.pades.validation import CertificateSubject, certificate_subject
+from documents.pades.validation import CertificateSubject, certificate_subject, trust_anchor_sha256
 
 SEAL_FIELD = "PieczecPlatformy"
 SEAL_REASON = "Pieczęć platformy inicjatyw uchwałodawczych"
@@ -62,6 +62,7 @@ class LaterSignature:
     issuer: str
     signing_time: datetime.datetime | None
     signer: CertificateSubject = dataclasses.field(default_factory=CertificateSubject, repr=False)
+    trust_anchor_sha256: str = ""  # where its chain ended (documents.pades.validation.trust_anchor_sha256)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -182,13 +183,16 @@ def _seal(data: bytes, signer, timestamper, context: ValidationContext | None) -
     return output.getvalue()
 
 
-def validate_seal(data: bytes, *, budget: DecodeBudget | None = None) -> SealValidation:
+def validate_seal(
+    data: bytes, *, budget: DecodeBudget | None = None, signature_roots_pem: bytes | None = None
+) -> SealValidation:
     """Validate the platform's seal: the first signature of the file, against seal_trust_roots_pem(),
     decoding under `budget` (documents.bounded_reader; one for the file's size when none is given). Nothing
     is fetched: the seal is checked with what the file and the roots hold.
 
     Later signatures are allowed when they only sign (a representative's qualified signature); they are
-    checked for integrity and reported, trusted or not against SIGNATURE_TRUST_ROOTS. Raises `PdfRejected`
+    checked for integrity and reported, trusted or not against `signature_roots_pem` (the roots trusted for
+    people's signatures, signatures.trust; SIGNATURE_TRUST_ROOTS alone when not given). Raises `PdfRejected`
     ("not_pdf", "encrypted", "over_budget", "unsigned", "unreadable_signature") when the file cannot be
     checked at all.
     """
@@ -196,10 +200,12 @@ def validate_seal(data: bytes, *, budget: DecodeBudget | None = None) -> SealVal
     roots = trust_roots_from_pem(seal_trust_roots_pem())
     reader, signatures = open_signed_pdf(data, oldest_first=True, budget=budget)
     with evaluating("packet seal"):
-        return _validate_seal(reader, signatures, roots)
+        return _validate_seal(reader, signatures, roots, signature_roots_pem)
 
 
-def _validate_seal(reader, signatures: list, roots: list) -> SealValidation:
+def _validate_seal(
+    reader, signatures: list, roots: list, signature_roots_pem: bytes | None
+) -> SealValidation:
     seal, later = signatures[0], signatures[1:]
     revisions = reader.xrefs.total_revisions
     coverage = seal.evaluate_signature_coverage()
@@ -220,6 +226,13 @@ def _validate_seal(reader, signatures: list, roots: list) -> SealValidation:
     timestamp = status.timestamp_validity
     certificate = status.signing_cert
     trusted = bool(status.trusted) and (timestamp is None or bool(timestamp.trusted))
+    later_roots = (
+        trust_roots_from_pem(
+            _signature_trust_roots_pem() if signature_roots_pem is None else signature_roots_pem
+        )
+        if later
+        else []
+    )
     validation = {
         "intact": bool(status.intact),
         "valid": _sound(status),
@@ -231,7 +244,7 @@ def _validate_seal(reader, signatures: list, roots: list) -> SealValidation:
         "sealed_by": issuer_name(certificate.subject) if trusted else "",
         "issuer": issuer_name(certificate.issuer),
         "revocation_data": _has_revocation_data(reader),
-        "later_signatures": tuple(_later_signature(embedded) for embedded in later),
+        "later_signatures": tuple(_later_signature(embedded, later_roots) for embedded in later),
         "signed_revision": seal.signed_revision,
         "revisions": revisions,
     }
@@ -265,8 +278,7 @@ def _has_revocation_data(reader) -> bool:
         return False
 
 
-def _later_signature(embedded) -> LaterSignature:
-    roots = trust_roots_from_pem(_signature_trust_roots_pem())
+def _later_signature(embedded, roots: list) -> LaterSignature:
     context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
     status = validate_pdf_signature(embedded, context, skip_diff=True)  # the seal's diff covers the revision
     covered = embedded.evaluate_signature_coverage() >= SignatureCoverageLevel.ENTIRE_REVISION
@@ -278,6 +290,7 @@ def _later_signature(embedded) -> LaterSignature:
         issuer=issuer_name(status.signing_cert.issuer),
         signing_time=signing_time(status),
         signer=certificate_subject(status.signing_cert.subject),
+        trust_anchor_sha256=trust_anchor_sha256(status),
     )
 
 

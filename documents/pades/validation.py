@@ -62,6 +62,8 @@ class PdfValidation:
     issuer: str  # the issuing CA's name: organisation-level, no personal data
     qualified: bool  # the certificate declares itself EU-qualified (QcCompliance)
     certificate_sha256: str
+    # SHA-256 of the certificate the chain ended in (a root, or a CA from a trusted list); "" if untrusted.
+    trust_anchor_sha256: str
     signed_revision: int  # 0 for the oldest revision of the file
     revisions: int
     # The document information (/Title, /Keywords, …) and the bytes of the document as it stood before the
@@ -149,12 +151,21 @@ def _validate(reader, embedded, data: bytes, roots: list, fetch_revocation: bool
         "issuer": issuer,
         "qualified": qualified,
         "certificate_sha256": hashlib.sha256(certificate.dump()).hexdigest(),
+        "trust_anchor_sha256": trust_anchor_sha256(status),
         "signed_revision": embedded.signed_revision,
         "revisions": revisions,
         "original_info": original_info,
         "original_bytes": original_bytes,
     }
     return PdfValidation(**validation, summary=_summary(validation, coverage))
+
+
+def trust_anchor_sha256(status) -> str:
+    """The SHA-256 of the certificate the signer's chain ended in, "" when it ended in none."""
+    path = getattr(status, "validation_path", None)
+    if not status.trusted or path is None:
+        return ""
+    return hashlib.sha256(path[0].dump()).hexdigest()
 
 
 def _summary(v: dict, coverage) -> str:

@@ -7,6 +7,7 @@ from initiative.clerk.verification import sheet_number
 from initiative.serializers import VerificationCountsSerializer
 from municipalities.models import SignatureMethod
 from signatures.models import InvalidReason, Verdict
+from signatures.selectors import electronic_kind
 
 
 class SignatureFilterSerializer(serializers.Serializer):
@@ -28,9 +29,15 @@ class SignatureRowSerializer(serializers.Serializer):
     # A plain string in the schema: the same choices are already named SignatureMethodsEnum there.
     method = serializers.CharField(help_text="paper, qes, trusted_profile or email.")
     signed_on = serializers.DateField()
+    signature_kind = serializers.SerializerMethodField(
+        help_text='For an electronic signature: "qualified" or "personal" (podpis osobisty); else "".'
+    )
     sheet_number = serializers.SerializerMethodField(help_text="The paper sheet of a paper row, else null.")
     verdict = serializers.ChoiceField(choices=Verdict.choices)
     reason = serializers.CharField(source="verdict_reason", help_text="Why invalid; empty otherwise.")
+
+    def get_signature_kind(self, signature) -> str:
+        return electronic_kind(signature.evidence)
 
     def get_sheet_number(self, signature) -> int | None:
         return sheet_number(signature)

@@ -41,6 +41,7 @@ from initiative.models import Initiative
 from initiative.selectors import initiative_for_clerk
 from municipalities.models import SignatureMethod
 from signatures.models import InvalidReason, Verdict
+from signatures.selectors import electronic_kind
 
 ROWS_PER_PAGE = 50
 # Short names of the forms for a narrow table column (the model's labels are whole phrases).
@@ -49,6 +50,14 @@ METHOD_SHORT = {
     SignatureMethod.QES: gettext_lazy("qualified e-signature"),
     SignatureMethod.TRUSTED_PROFILE: gettext_lazy("trusted profile"),
     SignatureMethod.EMAIL: gettext_lazy("e-mail"),
+}
+
+
+# Which electronic signature it is (signatures.trust): the clerk weighs a qualified one and podpis osobisty
+# differently only where the council's rules do.
+KIND_SHORT = {
+    "qualified": gettext_lazy("qualified e-signature"),
+    "personal": gettext_lazy("podpis osobisty (e-ID)"),
 }
 
 
@@ -118,7 +127,8 @@ def _render_list(request, initiative: Initiative, *, import_errors=(), status: i
             "signature": signature,
             "identifier": getattr(signature, identifier),
             "sheet": sheet_number(signature),
-            "method": METHOD_SHORT.get(signature.method, signature.method),
+            "method": KIND_SHORT.get(electronic_kind(signature.evidence))
+            or METHOD_SHORT.get(signature.method, signature.method),
             "choice": (
                 signature.verdict
                 if signature.verdict != Verdict.INVALID

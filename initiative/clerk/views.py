@@ -23,6 +23,7 @@ from initiative.clerk.forms import (
 )
 from initiative.clerk.inbox import clerk_initiatives, clerk_view, clerk_views
 from initiative.errors import InvalidInput, NotVisible, TransitionRefused
+from initiative.filing.packet.facts import withdrawn_from_version
 from signatures.selectors import paper_sheets
 
 INBOX_PAGE_SIZE = 50
@@ -46,6 +47,22 @@ def _sheet_summary(initiative) -> dict:
     }
 
 
+def _withdrawn_since_filing(initiative) -> dict | None:
+    """In or after a supplement period: the rows of the version filed before it whose supporters withdrew
+    since (positions only), which the next version leaves out."""
+    if initiative.supplement_requested_at is None:
+        return None
+    filed = (
+        initiative.packets.filter(created_at__lte=initiative.supplement_requested_at)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    if filed is None:
+        return None
+    return {"version": filed, "positions": withdrawn_from_version(initiative, filed)}
+
+
 def _screen(request, initiative_id: int, *, status: int = 200, **forms):
     try:
         view = clerk_view(initiative_id, request.user)
@@ -55,6 +72,7 @@ def _screen(request, initiative_id: int, *, status: int = 200, **forms):
         "view": view,
         "initiative": view.initiative,
         "sheets": _sheet_summary(view.initiative),
+        "withdrawn": _withdrawn_since_filing(view.initiative),
         "receive_form": ReceiveForm(),
         "originals_form": OriginalsForm(),
         "accept_form": AcceptForm(),

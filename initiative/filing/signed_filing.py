@@ -8,10 +8,9 @@ signature, or podpis osobisty), and uploads it here. It is accepted when:
 
 - the sealed packet is there byte for byte, ahead of the signature (an incremental update, as every PAdES
   application makes), and the seal still holds (`validate_seal`: nothing but signing after it);
-- the new signature is intact and sound, and its certificate leads to a root trusted for people's
-  signatures (SIGNATURE_TRUST_ROOTS);
-- it is qualified (the certificate's QcCompliance statement, eIDAS art. 25(2)) or podpis osobisty (a
-  `PNOPL-` serial number without it: an advanced signature of the e-ID card);
+- the new signature is intact and sound, and its certificate leads to a certificate trusted for people's
+  signatures (signatures.trust: the EU trusted list and SIGNATURE_TRUST_ROOTS);
+- it is qualified or podpis osobisty, as signatures.trust tells them apart;
 - its signer is named as the committee's representative or deputy in their declarations, or, where the
   committee named no representative (art. 41a ust. 4 u.s.g. allows it), as any member who declared.
 
@@ -33,6 +32,7 @@ from initiative.filing.packet.storage import packet_file_read, signed_packet_sto
 from initiative.lifecycle import AWAITING_DECISION_STATES
 from initiative.models import Packet, PacketStatus, Role, SignedPacket, SignedPacketMethod
 from personal_data.person_text import same_person_named
+from signatures.trust import PERSONAL, QUALIFIED, signature_kind, signature_trust_roots_pem
 
 # A signature with its certificates and revocation data adds tens or hundreds of kilobytes; more than this
 # on top of the sealed packet is not a signature.
@@ -65,9 +65,15 @@ def _signers(initiative) -> list[tuple[str, str]]:
 
 
 def _method(later) -> str:
-    if later.qualified:
+    """Qualified or podpis osobisty, as signatures.trust tells them apart."""
+    kind = signature_kind(
+        qualified=later.qualified,
+        anchor_sha256=later.trust_anchor_sha256,
+        serial_number=later.signer.serial_number,
+    )
+    if kind == QUALIFIED:
         return SignedPacketMethod.QUALIFIED
-    if later.signer.serial_number.upper().startswith("PNOPL-"):
+    if kind == PERSONAL:
         return SignedPacketMethod.PERSONAL
     raise _refused(
         _(
@@ -96,7 +102,9 @@ def signed_packet_upload(*, initiative_id: int, actor, file: bytes) -> SignedPac
                 % {"version": packet.version}
             )
         try:
-            seal = validate_seal(file, budget=upload_budget(len(file)))
+            seal = validate_seal(
+                file, budget=upload_budget(len(file)), signature_roots_pem=signature_trust_roots_pem()
+            )
         except PdfRejected as rejected:
             raise _refused(_("The file could not be read as a signed PDF.")) from rejected
         if not seal.accepted:

@@ -32,7 +32,6 @@ import importlib.metadata
 import json
 import logging
 import re
-from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
@@ -52,6 +51,7 @@ from municipalities.models import SignatureMethod
 from municipalities.statutes import statute_of
 from signatures.checks import clean_supporter
 from signatures.services import SignOutcome, signature_submit, today_in_warsaw
+from signatures.trust import signature_kind, signature_trust_roots_pem
 
 logger = logging.getLogger(__name__)
 
@@ -98,23 +98,23 @@ def esigning_initiative(initiative_id: int) -> Initiative:
 
 
 def trust_roots() -> bytes:
-    """The PEM bundle of roots trusted for supporters' signatures; refused (409) when not configured."""
-    not_configured = TransitionRefused(
-        _(
-            "Electronic signatures cannot be checked on this site at the moment: the list of trusted "
-            "certificate authorities is not configured. Please use another form of support."
-        )
-    )
-    path = settings.SIGNATURE_TRUST_ROOTS
-    if not path:
-        raise not_configured
+    """The PEM bundle of certificates trusted for supporters' signatures (signatures.trust: the trusted
+    list and SIGNATURE_TRUST_ROOTS); refused (409) when there is none."""
+    pem = signature_trust_roots_pem()
     try:
-        pem = Path(path).read_bytes()
-        if not trust_roots_from_pem(pem):
-            raise ValueError("no certificates in the bundle")
-    except (OSError, ValueError) as error:
-        logger.error("SIGNATURE_TRUST_ROOTS cannot be used: %s", error)
-        raise not_configured from error
+        usable = bool(trust_roots_from_pem(pem)) if pem else False
+    except ValueError:
+        usable = False
+    if not usable:
+        logger.error(
+            "no trust roots for electronic signatures: neither a trusted list nor SIGNATURE_TRUST_ROOTS"
+        )
+        raise TransitionRefused(
+            _(
+                "Electronic signatures cannot be checked on this site at the moment: the list of trusted "
+                "certificate authorities is not configured. Please use another form of support."
+            )
+        )
     return pem
 
 
@@ -284,6 +284,24 @@ def _checked_signature(validation: PdfValidation) -> None:
         )
 
 
+def _signature_kind(validation: PdfValidation) -> str:
+    """Qualified or podpis osobisty (signatures.trust); refused otherwise."""
+    kind = signature_kind(
+        qualified=validation.qualified,
+        anchor_sha256=validation.trust_anchor_sha256,
+        serial_number=validation.signer.serial_number,
+    )
+    if kind is None:
+        raise _refused(
+            _(
+                "This certificate is not qualified: it does not carry the EU statement of a qualified "
+                "certificate, and it is not podpis osobisty of the e-ID card. Sign with a qualified "
+                "electronic signature or with podpis osobisty."
+            )
+        )
+    return kind
+
+
 def _checked_statement(initiative: Initiative, validation: PdfValidation) -> tuple[dict, str]:
     found = TOKEN.search(validation.original_info.get("Keywords", ""))
     if found is None:
@@ -367,6 +385,7 @@ def esigned_submit(*, initiative_id: int, file: bytes) -> SignOutcome:
     payload, token = _checked_statement(initiative, validation)
     matched_by = _same_document(validation, payload, token)
     _checked_signer(validation, payload)
+    kind = _signature_kind(validation)
 
     method = SignatureMethod.QES
     if method not in initiative.rules["signature_methods"]:
@@ -383,6 +402,7 @@ def esigned_submit(*, initiative_id: int, file: bytes) -> SignOutcome:
         "trusted": validation.trusted,
         "covers_whole_document": validation.covers_whole_document,
         "qualified_certificate": validation.qualified,
+        "signature_kind": kind,  # "qualified" or "personal" (podpis osobisty): signatures.trust
         "timestamped": validation.timestamped,
         "signing_time": validation.signing_time.isoformat() if validation.signing_time else None,
         "issuer": validation.issuer,

@@ -7,6 +7,8 @@ import zoneinfo
 
 import pytest
 
+from initiative.filing.deadlines import CONSIDERATION_MONTHS
+from initiative.terms import add_months
 from tests.accounts.conftest import totp_code
 from tests.browser.conftest import in_thread
 from tests.browser.test_council_pages import (
@@ -98,11 +100,15 @@ def test_an_initiative_goes_from_filing_to_adopted_in_the_browser(threshold_reac
     assert f"{FILED_THRESHOLD + 1}" in clerk.inner_text("main")
 
     clerk.goto(f"{base}/clerk/initiatives/{initiative_id}/")
+    # The council meets after its 3-month term: the session is recorded, with a warning to the clerk and on
+    # the public timeline (art. 41a ust. 3 u.s.g.: the duty does not end with the term).
     accept = clerk.locator(f"form[action='/clerk/initiatives/{initiative_id}/accept/']")
-    today = in_thread(lambda: __import__("django.utils.timezone").utils.timezone.localdate().isoformat())
-    accept.locator("input[name=session_date]").fill(today)
+    today = in_thread(lambda: __import__("django.utils.timezone").utils.timezone.localdate())
+    late_session = add_months(today, CONSIDERATION_MONTHS + 1)
+    accept.locator("input[name=session_date]").fill(late_session.isoformat())
     accept.locator("button").click()
     clerk.wait_for_load_state()
+    assert "Sesja przypada po upływie 3-miesięcznego terminu rady" in clerk.inner_text("main")
 
     outcome = clerk.locator(f"form[action='/clerk/initiatives/{initiative_id}/outcome/']")
     outcome.locator("input[value=adopted]").check()
@@ -115,6 +121,7 @@ def test_an_initiative_goes_from_filing_to_adopted_in_the_browser(threshold_reac
     assert_accessible(public)
     timeline = public.inner_text("main")
     assert "XII/345/2026" in timeline
+    assert "po upływie trzymiesięcznego terminu rady" in timeline
     status = in_thread(
         lambda: __import__("initiative.models").models.Initiative.objects.get(pk=initiative_id).status
     )

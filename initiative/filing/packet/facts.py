@@ -30,6 +30,7 @@ from signatures.selectors import (
     paper_sheets,
     support_count,
     support_list_asks_citizenship,
+    withdrawn_since_filed,
 )
 
 ROLE_ORDER = {Role.REPRESENTATIVE: 0, Role.DEPUTY: 1, Role.MEMBER: 2}
@@ -144,6 +145,8 @@ class PacketFacts:
     counted_by_method: dict[str, int]  # the confirmed signatures the tally counted at filing
     counted: int
     paper_sheets: list[PaperSheet]  # the sheets the paper rows came from: the originals the office receives
+    # In a later version: the positions, in the version before, of the supporters who withdrew since.
+    withdrawn_since_previous: list[int] = dataclasses.field(default_factory=list)
 
     def member_named(self, role: str) -> str:
         """The name of the (last listed) member in `role`, "" when nobody holds it."""
@@ -186,6 +189,13 @@ def _draft(initiative: Initiative) -> dict:
     }
 
 
+def withdrawn_from_version(initiative: Initiative, version: int) -> list[int]:
+    """The positions, in packet `version`, of the supporters who withdrew after it was filed (during a
+    supplement period); empty for version 0 or a version that does not exist."""
+    filed = initiative.packets.filter(version=version).values_list("created_at", flat=True).first()
+    return withdrawn_since_filed(initiative, filed) if filed else []
+
+
 def packet_facts(packet: Packet) -> PacketFacts:
     initiative = packet.initiative
     unit = initiative.municipality
@@ -220,6 +230,7 @@ def packet_facts(packet: Packet) -> PacketFacts:
         counted_by_method=dict(counts.by_method),
         counted=counts.counted,
         paper_sheets=paper_sheets(initiative),
+        withdrawn_since_previous=withdrawn_from_version(initiative, packet.version - 1),
     )
 
 

@@ -202,6 +202,13 @@ def _letter(facts: PacketFacts, figures: Figures) -> list[str]:
             f"Niniejszy pakiet w wersji {facts.version} zastępuje wersję {facts.version - 1}: "
             f"obejmuje wykaz uzupełniony w okresie wyznaczonym {polish_date(facts.supplement_requested_at)}."
         )
+        withdrawn = facts.withdrawn_since_previous
+        if withdrawn:
+            letter.append(
+                f"Liczba osób, które po złożeniu wersji {facts.version - 1} wycofały poparcie: "
+                f"{len(withdrawn)} (pozycje wykazu wersji {facts.version - 1}: "
+                f"{', '.join(map(str, withdrawn))}); wykaz w tej wersji ich nie obejmuje."
+            )
     letter.append(
         "Integralność wykazu potwierdzają skróty SHA-256 wszystkich jego pozycji i ich korzeń drzewa Merkle "
         f"(część D oraz dołączony plik integrity.json): {figures.merkle_root}."

@@ -118,11 +118,13 @@ def test_list_rows_carry_the_contract_fields(verifying_initiative, clerk_of_gliw
         "birth_date",
         "citizenship",
         "method",
+        "signature_kind",  # "" for paper: tests/signatures/test_trusted_list.py has the electronic kinds
         "signed_on",
         "sheet_number",
         "verdict",
         "reason",
     }
+    assert first["signature_kind"] == ""
     expected = paper_supporter(1)  # the first row typed by filed_initiative
     assert first["id"] == first_id(verifying_initiative)
     assert (first["first_names"], first["last_name"], first["address"], first["birth_date"]) == (
