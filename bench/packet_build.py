@@ -235,7 +235,7 @@ def child_prepare(argument: dict) -> dict:
     from accounts.models import User
     from initiative import committee, services
     from initiative.filing.submit import initiative_submit
-    from initiative.models import Packet, Role
+    from initiative.models import Initiative, Packet, Role
     from initiative.tokens import invitation_token
     from legal_templates.models import LegalTemplate
     from legal_templates.services import templates_load
@@ -318,7 +318,18 @@ def child_prepare(argument: dict) -> dict:
         content = b"\xff\xd8\xff\xe0" + os.urandom(argument["scan_kib"] * 1024 - 4)  # a JPEG's first bytes
         upload = SimpleUploadedFile(f"arkusz-{sheet}.jpg", content, content_type="image/jpeg")
         paper_scan_upload(initiative_id=initiative.pk, actor=author, sheet_number=sheet, upload=upload)
-    signed = Signature.objects.filter(initiative=initiative).order_by("pk")[: argument.get("signed_files", 0)]
+    # E-signed statements: the first N rows become qualified e-signatures with their files kept (the frozen
+    # rules then accept that form, as Kraków's do), so the packet lists their evidence and attaches the files.
+    signed = list(Signature.objects.filter(initiative=initiative).order_by("pk")[: argument["signed_files"]])
+    if signed:
+        initiative.refresh_from_db()  # the rules frozen at opening
+        rules = {**initiative.rules, "signature_methods": [*initiative.rules["signature_methods"], "qes"]}
+        Initiative.objects.filter(pk=initiative.pk).update(rules=rules)
+        Signature.objects.filter(pk__in=[signature.pk for signature in signed]).update(
+            method="qes", entered_by=None, evidence={"format": "PAdES", "summary": "bench"}
+        )
+        tally_add(initiative_id=initiative.pk, method="paper", delta=-len(signed))
+        tally_add(initiative_id=initiative.pk, method="qes", delta=len(signed))
     for signature in signed:
         content = b"%PDF-1.7\n" + os.urandom(argument["signed_kib"] * 1024 - 9)
         signed_file_store(signature, content, "application/pdf")

@@ -44,15 +44,13 @@ def _refused(message: str) -> InvalidInput:
 
 
 def _packet_to_sign(initiative) -> Packet:
+    """The version filed last; refused (409) while it is being prepared (an earlier version is superseded)."""
     if initiative.status not in AWAITING_DECISION_STATES:
         raise TransitionRefused(
             _("The filing can be signed after it is filed and before the office decides.")
         )
-    packet = initiative.packets.filter(status=PacketStatus.READY, file_deleted_at__isnull=True).order_by(
-        "-version"
-    )
-    packet = packet.first()
-    if packet is None:
+    packet = initiative.packets.order_by("-version").first()
+    if packet is None or packet.status != PacketStatus.READY or packet.file_deleted_at is not None:
         raise TransitionRefused(_("The packet is still being prepared; sign it once it is ready."))
     return packet
 
@@ -139,15 +137,8 @@ def signed_packet_upload(*, initiative_id: int, actor, file: bytes) -> SignedPac
                     "declarations."
                 )
             )
-        row, _created = SignedPacket.objects.select_for_update().get_or_create(
-            packet=packet,
-            defaults={
-                "sha256": "",
-                "size_bytes": 0,
-                "signer_role": role,
-                "method": method,
-                "uploaded_by": actor,
-            },
+        row = SignedPacket.objects.select_for_update().filter(packet=packet).first() or SignedPacket(
+            packet=packet
         )
         old_name = row.file.name
         row.signer_role, row.method, row.uploaded_by = role, method, actor

@@ -170,5 +170,5 @@ def test_api_and_page_take_the_signed_packet(filed, pki, api_client, client):
         {"file": SimpleUploadedFile("podpisany.pdf", signed)},
         follow=True,
     )
-    assert "The signed packet is accepted" in page.content.decode()
+    assert "Podpisany pakiet został przyjęty" in page.content.decode()
     assert SignedPacket.objects.count() == 1  # the second upload replaced the first
