@@ -24,20 +24,31 @@ def _context(packet: Packet) -> str:
     return f"packet:{packet.initiative_id}:{packet.version}"
 
 
-def packet_file_store(packet: Packet, sealed: bytes) -> str:
-    """Write the encrypted file (the storage name is random); returns it. The caller saves the row."""
+def _store(field_file, data: bytes, *, context: str, name: str) -> str:
+    """Write `data` encrypted under `context` to the field's storage (a random name); returns the name. The
+    caller saves the row."""
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
-        for chunk in encrypt_bytes_in_chunks(sealed, context=_context(packet)):
+        for chunk in encrypt_bytes_in_chunks(data, context=context):
             spool.write(chunk)
         spool.seek(0)
-        packet.file.save("packet.pdf.enc", File(spool), save=False)
-    return packet.file.name
+        field_file.save(name, File(spool), save=False)
+    return field_file.name
+
+
+def _read(field_file, *, context: str) -> bytes:
+    """Raises OSError when the storage lost the file, DecryptionFailed when it does not open."""
+    with field_file.open("rb") as handle:
+        return decrypt_bytes(handle.read(), context=context)
+
+
+def packet_file_store(packet: Packet, sealed: bytes) -> str:
+    """Write the encrypted file (the storage name is random); returns it. The caller saves the row."""
+    return _store(packet.file, sealed, context=_context(packet), name="packet.pdf.enc")
 
 
 def packet_file_read(packet: Packet) -> bytes:
     """The sealed PDF. Raises OSError when the storage lost it, DecryptionFailed when it does not open."""
-    with packet.file.open("rb") as handle:
-        return decrypt_bytes(handle.read(), context=_context(packet))
+    return _read(packet.file, context=_context(packet))
 
 
 def _signed_context(row: SignedPacket) -> str:
@@ -46,22 +57,11 @@ def _signed_context(row: SignedPacket) -> str:
 
 def signed_packet_store(row: SignedPacket, signed: bytes) -> str:
     """Write the committee's signed packet encrypted, like the packet; the caller saves the row."""
-    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
-        for chunk in encrypt_bytes_in_chunks(signed, context=_signed_context(row)):
-            spool.write(chunk)
-        spool.seek(0)
-        row.file.save("signed.pdf.enc", File(spool), save=False)
-    return row.file.name
+    return _store(row.file, signed, context=_signed_context(row), name="signed.pdf.enc")
 
 
 def signed_packet_read(row: SignedPacket) -> bytes:
-    with row.file.open("rb") as handle:
-        return decrypt_bytes(handle.read(), context=_signed_context(row))
-
-
-def signed_packet_reseal(row: SignedPacket, stored: bytes) -> bytes:
-    """The stored signed packet sealed again under the newest key (`reencrypt_personal_data`)."""
-    return encrypt_bytes(decrypt_bytes(stored, context=_signed_context(row)), context=_signed_context(row))
+    return _read(row.file, context=_signed_context(row))
 
 
 def packet_file_read_for(packet: Packet, *, reader) -> bytes:
@@ -80,6 +80,11 @@ def packet_file_read_for(packet: Packet, *, reader) -> bytes:
         detail=f"version {packet.version}" + (", signed by the committee" if signed is not None else ""),
     )
     return content
+
+
+def signed_packet_reseal(row: SignedPacket, stored: bytes) -> bytes:
+    """The stored signed packet sealed again under the newest key (`reencrypt_personal_data`)."""
+    return encrypt_bytes(decrypt_bytes(stored, context=_signed_context(row)), context=_signed_context(row))
 
 
 def packet_file_reseal(packet: Packet, stored: bytes) -> bytes:

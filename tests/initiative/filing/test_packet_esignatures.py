@@ -1,7 +1,6 @@
 """Electronic signatures in the packet: their validation evidence (part B) and the very files the supporters
 uploaded, attached so that the office can validate each signature itself (docs/law.md §The packet)."""
 
-# ruff: noqa: F811  (the fixtures imported from tests/pki.py are named again as test arguments)
 import datetime
 import hashlib
 import io
@@ -22,18 +21,7 @@ from initiative.filing.retention import initiative_personal_data_erase
 from initiative.models import Initiative
 from signatures.models import Signature, SignedFile
 from tests.initiative.filing.packet_files import run, supporters
-from tests.pki import (  # noqa: F401  (fixtures)
-    ADULT_PESEL,
-    krakow_collecting,
-    krakow_supporter,
-    open_krakow,
-    pki,
-    pki_server,
-    seal_pki,
-    seal_settings,
-    sign_pdf,
-    trusted_roots,
-)
+from tests.pki import ADULT_PESEL
 
 pytestmark = pytest.mark.usefixtures("media")
 
