@@ -35,6 +35,8 @@ RATES = {
     "signing_initiative": "3000/min",
     # Checking a large packet costs seconds of a worker: a few a minute from one address is plenty.
     "packet_verifying": "10/min",
+    # Pointing the operators to a council's resolution: a person has one or two to tell.
+    "rules_report": "5/hour",
     # Guessing passwords and codes through the API, on top of the lockout.
     "auth": "AUTH_THROTTLE_RATE",
     # The account pages that send mail.

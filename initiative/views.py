@@ -73,11 +73,16 @@ def initiative_start(request):
         return render(request, "initiative/start_council.html", {"search": search, "units": units})
     if template is None or unit.level not in template.levels:
         templates = LegalTemplate.objects.filter(levels__contains=[unit.level]).order_by("title")
-        return render(request, "initiative/start_template.html", {"unit": unit, "templates": templates})
+        return render(
+            request,
+            "initiative/start_template.html",
+            {"unit": unit, "templates": templates, "rules": rules_in_force(unit)},
+        )
     version = template.versions.order_by("-version").first()
     form = DraftForm(request.POST or None, field_definitions=version.fields)
     context = {
         "unit": unit,
+        "rules": rules_in_force(unit),
         "template": template,
         "version": version,
         "form": form,

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from municipalities.models import IdentifierRule, LocalRules, RepresentativeRule, SignatureMethod, Unit
 
@@ -24,7 +25,34 @@ RULE_FIELDS = (
     "collection_days",
     "verification_days",
     "supplement_days",
+    # What the resolution itself states; optional (docs/contract.md §Local rules).
+    "title",
+    "in_force_from",
+    "journal",
+    "source_url",
+    "annulled_on",
+    "annulment",
+    "chair_notice",
+    "filing_months_after_notice",
+    "esign_note",
+    "filing",
+    "contact_required",
 )
+DATE_FIELDS = ("adopted_on", "in_force_from", "annulled_on")
+# The optional fields' values when a file leaves them out.
+OPTIONAL_DEFAULTS = {
+    "title": "",
+    "in_force_from": None,
+    "journal": "",
+    "source_url": "",
+    "annulled_on": None,
+    "annulment": "",
+    "chair_notice": False,
+    "filing_months_after_notice": None,
+    "esign_note": "",
+    "filing": "",
+    "contact_required": False,
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,6 +68,17 @@ class RulesInForce:
     verification_days: int | None
     supplement_days: int | None
     version: int | None
+    title: str = ""
+    in_force_from: datetime.date | None = None
+    journal: str = ""
+    source_url: str = ""
+    annulled_on: datetime.date | None = None
+    annulment: str = ""
+    chair_notice: bool = False
+    filing_months_after_notice: int | None = None
+    esign_note: str = ""
+    filing: str = ""
+    contact_required: bool = False
 
     @property
     def is_default(self) -> bool:
@@ -53,12 +92,15 @@ class RulesInForce:
         defaults)."""
         data = dataclasses.asdict(self)
         data["signature_methods"] = list(self.signature_methods)
-        data["adopted_on"] = self.adopted_on.isoformat() if self.adopted_on else None
+        for field in DATE_FIELDS:
+            data[field] = data[field].isoformat() if data[field] else None
         return data
 
 
 def default_rules(teryt: str) -> RulesInForce:
-    """What applies where a council has adopted no rules of its own (or we have not recorded them)."""
+    """What applies where a council has adopted no rules of its own (or we have not recorded them): the
+    statute alone. It knows no electronic support, so only paper (docs/contract.md §Local rules); the
+    committee is told the rules are not recorded (`RulesInForce.is_default`)."""
     return RulesInForce(
         teryt=teryt,
         resolution=None,
@@ -66,7 +108,7 @@ def default_rules(teryt: str) -> RulesInForce:
         committee_min=5,
         representative=RepresentativeRule.OPTIONAL,
         identifier=IdentifierRule.BIRTH_DATE,
-        signature_methods=(SignatureMethod.PAPER, SignatureMethod.QES, SignatureMethod.TRUSTED_PROFILE),
+        signature_methods=(SignatureMethod.PAPER,),
         collection_days=None,
         verification_days=None,
         supplement_days=None,
@@ -85,15 +127,37 @@ def rules_from_version(unit: Unit, version: LocalRules | None) -> RulesInForce:
     )
 
 
+# The version in force: the resolution adopted last that the voivode has not annulled (a later version of
+# the same resolution, recorded to correct it, before an earlier one); the statute's defaults when none is.
+IN_FORCE_ORDER = ("-adopted_on", "-version")
+
+
+def not_annulled(versions):
+    """`versions` (a LocalRules queryset) without those of an annulled resolution: an annulment may be
+    recorded as a later version of the same resolution, and it ends every version of it."""
+    annulled = LocalRules.objects.filter(
+        unit_id=OuterRef("unit_id"),
+        resolution=OuterRef("resolution"),
+        adopted_on=OuterRef("adopted_on"),
+        annulled_on__isnull=False,
+    )
+    return versions.exclude(Exists(annulled))
+
+
+def versions_in_force(versions):
+    """`versions` without the annulled ones, the one in force first."""
+    return not_annulled(versions).order_by(*IN_FORCE_ORDER)
+
+
 def rules_in_force(unit: Unit) -> RulesInForce:
-    """The newest version recorded for the unit, or the defaults.
+    """The version in force (IN_FORCE_ORDER), or the defaults.
 
     Uses `unit.newest_rules` when a selector has prefetched it (a list of zero or one version).
     """
     prefetched = getattr(unit, "newest_rules", None)
     if prefetched is not None:
         return rules_from_version(unit, prefetched[0] if prefetched else None)
-    return rules_from_version(unit, unit.rules_versions.order_by("-version").first())
+    return rules_from_version(unit, versions_in_force(unit.rules_versions.all()).first())
 
 
 class RulesImportError(Exception):
@@ -129,11 +193,11 @@ def local_rules_import(objects: Iterable[Mapping]) -> RulesImportReport:
     if problems:
         raise RulesImportError(problems)
 
-    teryts = [item["teryt"] for item in parsed]
-    if len(set(teryts)) != len(teryts):
-        duplicated = sorted({teryt for teryt in teryts if teryts.count(teryt) > 1})
-        raise RulesImportError([f"TERC {teryt}: more than one object in the file" for teryt in duplicated])
+    problems.extend(_history_problems(parsed))
+    if problems:
+        raise RulesImportError(problems)
 
+    teryts = sorted({item["teryt"] for item in parsed})
     report = RulesImportReport()
     with transaction.atomic():
         units = Unit.objects.select_for_update().in_bulk(teryts, field_name="teryt")
@@ -142,14 +206,18 @@ def local_rules_import(objects: Iterable[Mapping]) -> RulesImportReport:
             raise RulesImportError(
                 [f"TERC {teryt}: no such unit; import the TERC list first" for teryt in missing]
             )
-        for index, item in enumerate(parsed, start=1):
+        # A unit's history in the order it was adopted, so that version numbers follow it.
+        ordered = sorted(
+            enumerate(parsed, start=1), key=lambda pair: (pair[1]["teryt"], pair[1]["adopted_on"])
+        )
+        for index, item in ordered:
             unit = units[item["teryt"]]
-            current = unit.rules_versions.order_by("-version").first()
-            values = {field: item.get(field) for field in RULE_FIELDS}
-            if current is not None and all(getattr(current, f) == v for f, v in values.items()):
-                report.unchanged += 1
+            values = {field: item.get(field, OPTIONAL_DEFAULTS.get(field)) for field in RULE_FIELDS}
+            recorded = list(unit.rules_versions.order_by("-version"))
+            if any(all(getattr(version, f) == v for f, v in values.items()) for version in recorded):
+                report.unchanged += 1  # this version is recorded already: importing a file again is a no-op
                 continue
-            version = LocalRules(unit=unit, version=(current.version + 1) if current else 1, **values)
+            version = LocalRules(unit=unit, version=(recorded[0].version + 1) if recorded else 1, **values)
             try:
                 version.full_clean()
             except ValidationError as error:
@@ -160,6 +228,32 @@ def local_rules_import(objects: Iterable[Mapping]) -> RulesImportReport:
         if problems:
             raise RulesImportError(problems)  # leaving the atomic block by an exception undoes every write
     return report
+
+
+def _history_problems(parsed: list[dict]) -> list[str]:
+    """What makes a file's history of one unit ambiguous or impossible: dates out of order, a date in the
+    future, and two different objects for the same resolution of the same day."""
+    today = datetime.date.today()
+    problems = []
+    seen: dict[tuple, dict] = {}
+    for index, item in enumerate(parsed, start=1):
+        where = f"object {index} (TERC {item['teryt']})"
+        for field in DATE_FIELDS:
+            day = item.get(field)
+            if day is not None and day > today and field != "in_force_from":
+                problems.append(f"{where}: {field}: {day.isoformat()} is in the future")
+        for field in ("in_force_from", "annulled_on"):
+            if item.get(field) is not None and item[field] < item["adopted_on"]:
+                problems.append(f"{where}: {field}: before adopted_on")
+        if item.get("annulled_on") and not item.get("annulment"):
+            problems.append(f"{where}: annulment: name the voivode's decision that annulled it")
+        key = (item["teryt"], item["resolution"], item["adopted_on"])
+        other = seen.setdefault(key, item)
+        if other is not item and other != item:
+            problems.append(
+                f"{where}: another object gives resolution {item['resolution']} of the same day otherwise"
+            )
+    return problems
 
 
 def _describe(index: int, obj: Mapping, errors: Mapping) -> list[str]:

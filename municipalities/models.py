@@ -1,6 +1,6 @@
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.levels import CITY_WITH_POWIAT_RIGHTS_KINDS, TERYT_LENGTH, Level
@@ -134,6 +134,26 @@ class LocalRules(models.Model):
         _("verification by the office (days)"), null=True, blank=True
     )
     supplement_days = models.PositiveSmallIntegerField(_("supplement period (days)"), null=True, blank=True)
+    # What the resolution itself states (all optional: a file in the contract's first shape still imports).
+    title = models.CharField(_("title"), max_length=500, blank=True, help_text=_('"w sprawie …"'))
+    in_force_from = models.DateField(_("in force from"), null=True, blank=True)
+    journal = models.CharField(
+        _("voivodeship journal"), max_length=200, blank=True, help_text=_("Dz. Urz. Woj. … z … r. poz. …")
+    )
+    source_url = models.URLField(_("where it is published"), max_length=500, blank=True)
+    # The voivode's supervisory decision (rozstrzygnięcie nadzorcze, art. 91 u.s.g.) that annulled it: from
+    # that day the version is not in force, and the one before it (or the statute) applies.
+    annulled_on = models.DateField(_("annulled on"), null=True, blank=True)
+    annulment = models.CharField(_("annulled by"), max_length=300, blank=True)
+    chair_notice = models.BooleanField(
+        _("a notice to the council chair before collecting"), default=False
+    )  # Gliwice, Katowice; Trzcianka counts collection from it
+    filing_months_after_notice = models.PositiveSmallIntegerField(
+        _("filing within (months of the notice)"), null=True, blank=True
+    )
+    esign_note = models.CharField(_("note on electronic support"), max_length=500, blank=True)
+    filing = models.CharField(_("where and how the draft is filed"), max_length=500, blank=True)
+    contact_required = models.BooleanField(_("the committee gives contact details"), default=False)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -162,6 +182,14 @@ class LocalRules(models.Model):
                 name="local_rules_positive_verification",
                 condition=Q(verification_days__isnull=True) | Q(verification_days__gte=1),
                 violation_error_message=_("A period is a whole number of days, at least 1, or empty."),
+            ),
+            models.CheckConstraint(
+                name="local_rules_dates_in_order",
+                condition=(Q(in_force_from__isnull=True) | Q(in_force_from__gte=F("adopted_on")))
+                & (Q(annulled_on__isnull=True) | Q(annulled_on__gte=F("adopted_on"))),
+                violation_error_message=_(
+                    "A resolution comes into force and is annulled after its adoption."
+                ),
             ),
             models.CheckConstraint(
                 name="local_rules_positive_supplement",

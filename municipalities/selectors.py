@@ -1,5 +1,6 @@
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
+from municipalities.local_rules import IN_FORCE_ORDER, not_annulled
 from municipalities.models import LocalRules, Unit
 from municipalities.search_text import fold
 
@@ -37,9 +38,12 @@ def unit_by_teryt(teryt: str) -> Unit | None:
 
 
 def newest_rules_prefetch() -> Prefetch:
-    """The rules in force of each unit in one query: DISTINCT ON (unit) over versions, newest first."""
+    """The rules in force of each unit in one query: DISTINCT ON (unit) over the versions not annulled, in
+    municipalities.local_rules.IN_FORCE_ORDER."""
     return Prefetch(
         "rules_versions",
-        queryset=LocalRules.objects.order_by("unit_id", "-version").distinct("unit_id"),
+        queryset=not_annulled(LocalRules.objects.all())
+        .order_by("unit_id", *IN_FORCE_ORDER)
+        .distinct("unit_id"),
         to_attr="newest_rules",
     )

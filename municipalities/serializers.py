@@ -20,6 +20,18 @@ class LocalRulesInputSerializer(serializers.Serializer):
     collection_days = serializers.IntegerField(allow_null=True, required=False, default=None)
     verification_days = serializers.IntegerField(allow_null=True, required=False, default=None)
     supplement_days = serializers.IntegerField(allow_null=True, required=False, default=None)
+    # Optional: what the resolution itself states (municipalities.local_rules.OPTIONAL_DEFAULTS).
+    title = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    in_force_from = serializers.DateField(input_formats=["iso-8601"], required=False, allow_null=True)
+    journal = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    source_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    annulled_on = serializers.DateField(input_formats=["iso-8601"], required=False, allow_null=True)
+    annulment = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    chair_notice = serializers.BooleanField(required=False)
+    filing_months_after_notice = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    esign_note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    filing = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    contact_required = serializers.BooleanField(required=False)
 
     def to_internal_value(self, data):
         unknown = set(data) - set(self.fields) if isinstance(data, dict) else set()
@@ -42,6 +54,17 @@ class LocalRulesSerializer(serializers.Serializer):
     version = serializers.IntegerField(
         allow_null=True, help_text="null: the defaults for units without rules"
     )
+    title = serializers.CharField()
+    in_force_from = serializers.DateField(allow_null=True)
+    journal = serializers.CharField()
+    source_url = serializers.CharField()
+    annulled_on = serializers.DateField(allow_null=True)
+    annulment = serializers.CharField()
+    chair_notice = serializers.BooleanField()
+    filing_months_after_notice = serializers.IntegerField(allow_null=True)
+    esign_note = serializers.CharField()
+    filing = serializers.CharField()
+    contact_required = serializers.BooleanField()
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):

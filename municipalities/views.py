@@ -1,10 +1,17 @@
+from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from config.rate_limits import wait_seconds
 from municipalities.levels import Level
 from municipalities.local_rules import rules_in_force
 from municipalities.models import SignatureMethod
+from municipalities.rules_reports import NOTE_MAX, REFERENCE_MAX, RulesReportPerAddress, rules_report_send
 from municipalities.selectors import unit_by_teryt, unit_search
 from municipalities.serializers import MunicipalityFilterSerializer
 from municipalities.thresholds import STATUTE_BASIS
@@ -43,7 +50,38 @@ def council_search(request):
     )
 
 
-def council_detail(request, teryt: str):
+class RulesReportForm(forms.Form):
+    reference = forms.CharField(
+        label=gettext_lazy("The council's resolution on initiatives: its number and date, or a link to it"),
+        max_length=REFERENCE_MAX,
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Anything else the operators should know (optional)"),
+        max_length=NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@require_POST
+def council_rules_report(request, teryt: str):
+    """A resident points the operators to the council's resolution (municipalities.rules_reports)."""
+    unit = unit_by_teryt(teryt)
+    if unit is None:
+        raise Http404
+    form = RulesReportForm(request.POST)
+    if not form.is_valid():
+        return council_detail(request, teryt, report_form=form, status=400)
+    wait = wait_seconds(request, [RulesReportPerAddress])
+    if wait:
+        messages.error(request, _("Too many reports from this address; please try again later."))
+    else:
+        rules_report_send(unit, **form.cleaned_data)
+        messages.success(request, _("Thank you: the operators will check the resolution and record it."))
+    return redirect("council-detail", teryt=teryt)
+
+
+def council_detail(request, teryt: str, *, report_form=None, status: int = 200):
     unit = unit_by_teryt(teryt)
     if unit is None:
         raise Http404
@@ -64,5 +102,7 @@ def council_detail(request, teryt: str):
             "signature_method_labels": [SignatureMethod(method).label for method in rules.signature_methods],
             "statute_basis": STATUTE_BASIS[Level(unit.level)],
             "council_unit": council_unit,
+            "report_form": report_form or RulesReportForm(),
         },
+        status=status,
     )

@@ -15,7 +15,17 @@ SHIPPED = [entry.slug for entry in read_catalogue()]
 
 
 @pytest.fixture
-def catalogue(db):
+def empty_catalogue(db):
+    """No templates in the database: `migrate` loaded the shipped ones (legal_templates/apps.py), and these
+    tests load them themselves."""
+    from legal_templates.models import LegalTemplate, TemplateVersion
+
+    TemplateVersion.objects.all().delete()
+    LegalTemplate.objects.all().delete()
+
+
+@pytest.fixture
+def catalogue(empty_catalogue):
     from legal_templates.services import templates_load
 
     return templates_load()

@@ -137,7 +137,7 @@ def test_a_template_whose_file_is_gone_is_kept(catalogue, tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_broken_file_loads_nothing_and_names_every_problem(tmp_path):
+def test_a_broken_file_loads_nothing_and_names_every_problem(tmp_path, empty_catalogue):
     shutil.copytree(CATALOGUE_DIR, tmp_path, dirs_exist_ok=True)
     path = tmp_path / "nazwa-ulicy.toml"
     text = path.read_text(encoding="utf-8")
@@ -173,9 +173,17 @@ def test_a_template_text_using_an_unknown_name_is_refused(tmp_path):
 
 
 @pytest.mark.django_db
-def test_the_command_loads_and_reports(capsys):
+def test_the_command_loads_and_reports(capsys, empty_catalogue):
     call_command("load_templates")
     assert f"new versions: {len(SHIPPED)}" in capsys.readouterr().out
 
     call_command("load_templates")
     assert f"new versions: 0; unchanged: {len(SHIPPED)}" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_migrate_alone_made_the_shipped_templates_available():
+    """The test database was made by `migrate` and nothing else: the shipped catalogue is in it, as on a
+    fresh production database (docs/contract.md, `load_templates`)."""
+    assert sorted(LegalTemplate.objects.values_list("slug", flat=True)) == sorted(SHIPPED)
+    assert templates_load().created == []

@@ -45,6 +45,18 @@ def test_detail_answers_every_contract_field(demo_units, api_client):
         "verification_days": None,
         "supplement_days": None,
         "version": 1,
+        # What the resolution itself states: optional, empty where the file gave nothing.
+        "title": "",
+        "in_force_from": None,
+        "journal": "",
+        "source_url": "",
+        "annulled_on": None,
+        "annulment": "",
+        "chair_notice": False,
+        "filing_months_after_notice": None,
+        "esign_note": "",
+        "filing": "",
+        "contact_required": False,
     }
 
 
@@ -53,7 +65,7 @@ def test_unit_without_population_has_unknown_threshold_and_default_rules(demo_un
     body = api_client.get("/api/v1/municipalities/2401073/").json()
     assert body["population"] is None and body["signature_threshold"] is None
     assert body["rules"]["version"] is None and body["rules"]["resolution"] is None
-    assert body["rules"]["signature_methods"] == ["paper", "qes", "trusted_profile"]
+    assert body["rules"]["signature_methods"] == ["paper"]  # the statute knows no electronic support
 
 
 @pytest.mark.django_db

@@ -32,7 +32,7 @@ def test_unit_without_rules_gets_the_contract_defaults(demo_units):
     assert rules == default_rules("2416032")
     assert rules.is_default
     assert (rules.committee_min, rules.representative, rules.identifier) == (5, "optional", "birth_date")
-    assert rules.signature_methods == ("paper", "qes", "trusted_profile")
+    assert rules.signature_methods == ("paper",)  # the statute knows no electronic support
     assert (rules.collection_days, rules.verification_days, rules.supplement_days) == (None, None, None)
 
 

@@ -257,8 +257,9 @@ def test_council_page_lists_only_the_forms_of_signature_the_rules_accept(residen
 def test_council_page_without_own_rules_says_the_defaults_apply(resident, demo_units):
     text = page_text(resident.get(reverse("council-detail", args=["2416032"])))
 
-    assert "Nie mamy zapisanej własnej uchwały tej rady" in text
-    assert "domyślne zasady platformy" in text
+    assert "Własne zasady tej rady dotyczące inicjatyw nie są zapisane w serwisie." in text
+    assert "podpisy wyłącznie na papierze" in text
+    assert "Znasz uchwałę tej rady?" in text  # the form that reaches the operators
     assert "Uchwała nr" not in text
 
 
