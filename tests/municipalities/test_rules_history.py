@@ -134,3 +134,23 @@ def test_reports_are_rate_limited_per_address(demo_units, client, make_user, set
     from outbox.models import Email
 
     assert Email.objects.filter(kind="municipalities/rules_report").count() == 5
+
+
+@pytest.mark.django_db
+def test_the_council_page_shows_what_the_resolution_states(demo_units, tmp_path, client):
+    trzcianka_like = {
+        **KATOWICE_2022,
+        "filing_months_after_notice": 2,
+        "esign_note": "Poparcie elektroniczne wyłącznie przez moduł miasta.",
+        "filing": "Niezwłocznie, w kancelarii urzędu.",
+        "source_url": "https://bip.example.org/uchwala",
+    }
+    load(tmp_path, [trzcianka_like])
+    page = client.get(reverse("council-detail", args=["2469011"])).content.decode()
+    assert "komitet zawiadamia przewodniczącego rady" in page
+    assert "projekt składa się w ciągu 2 miesięcy od zawiadomienia" in page
+    assert "Poparcie elektroniczne wyłącznie przez moduł miasta." in page
+    assert "Niezwłocznie, w kancelarii urzędu." in page
+    assert "Dz. Urz. Woj. Śl. z 2022 r. poz. 6000" in page
+    assert 'href="https://bip.example.org/uchwala"' in page
+    assert "Własne zasady tej rady" not in page
