@@ -16,6 +16,7 @@ from django.utils import translation
 from initiative.emails import initiative_reference
 from initiative.models import Initiative
 from outbox.services import email_enqueue, emails_cancel
+from signatures.privacy import council_in_sentence
 from signatures.tokens import confirm_token, withdraw_token
 
 
@@ -48,6 +49,8 @@ def _send(template: str, heading: Heading, context: dict, recipient: str, refere
     page = f"{settings.SITE_URL}/initiatives/{heading.pk}/"
     context = {**context, "initiative": heading, "page": page}
     with translation.override(settings.LANGUAGE_CODE):
+        # "… do Rady Miasta Gliwice": the council's name as the sentence needs it (signatures.privacy).
+        context["council_of"] = council_in_sentence(heading.council_name)
         subject = render_to_string(f"signatures/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"signatures/email/{template}.txt", context)
     kind = f"signatures/{template}"

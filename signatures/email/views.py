@@ -11,6 +11,7 @@ from initiative.errors import InvalidInput, TransitionRefused
 from municipalities.models import SignatureMethod
 from signatures.forms import SupporterForm
 from signatures.models import SignatureStatus
+from signatures.privacy import council_in_sentence
 from signatures.services import signature_confirm, signature_submit
 from signatures.tokens import CONFIRM_MAX_AGE, CONFIRM_SALT
 from signatures.views import (
@@ -27,7 +28,12 @@ from signatures.views import (
 @require_http_methods(["GET", "HEAD", "POST"])
 def sign(request, initiative_id: int):
     initiative = public_initiative(request, initiative_id)
-    context = {"initiative": initiative, "options": signing_options(initiative), "state": "form"}
+    context = {
+        "initiative": initiative,
+        "council_of": council_in_sentence(initiative.municipality.council_name),
+        "options": signing_options(initiative),
+        "state": "form",
+    }
     if not initiative.collects_signatures:
         return render(request, "signatures/sign.html", {**context, "state": "closed"}, status=409)
     if request.method == "POST":

@@ -406,3 +406,19 @@ def test_a_closed_initiative_page_has_no_support_button(client, collecting_initi
     initiative_withdraw(initiative_id=collecting_initiative.pk, actor=author)
     html = client.get(f"/initiatives/{collecting_initiative.pk}/").content.decode()
     assert f'href="/initiatives/{collecting_initiative.pk}/sign/"' not in html
+
+
+@pytest.mark.django_db
+def test_the_council_is_named_in_the_case_the_polish_sentence_needs(
+    collecting_initiative, django_capture_on_commit_callbacks
+):
+    """"do Rady Miasta Gliwice", "Zasady Rady Miasta Gliwice", never "do Rada Miasta Gliwice"."""
+    from django.test import Client
+
+    polish = Client(HTTP_ACCEPT_LANGUAGE="pl")
+    page = polish.get(sign_url(collecting_initiative)).content.decode()
+    assert "Zasady Rady Miasta Gliwice nie dopuszczają poparcia" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        polish.post(sign_url(collecting_initiative), sign_page_form())
+    assert "kierowanej do Rady Miasta Gliwice" in mail.outbox[-1].body
+    assert "Rada Miasta Gliwice:" not in mail.outbox[-1].body
