@@ -412,7 +412,7 @@ def test_a_closed_initiative_page_has_no_support_button(client, collecting_initi
 def test_the_council_is_named_in_the_case_the_polish_sentence_needs(
     collecting_initiative, django_capture_on_commit_callbacks
 ):
-    """"do Rady Miasta Gliwice", "Zasady Rady Miasta Gliwice", never "do Rada Miasta Gliwice"."""
+    """ "do Rady Miasta Gliwice", "Zasady Rady Miasta Gliwice", never "do Rada Miasta Gliwice"."""
     from django.test import Client
 
     polish = Client(HTTP_ACCEPT_LANGUAGE="pl")
