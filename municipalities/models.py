@@ -27,6 +27,14 @@ class Unit(models.Model):
     council_email = models.EmailField(
         _("council office e-mail"), blank=True, help_text=_("Where notices to the council chair are sent.")
     )
+    # The council office's data protection officer (art. 37 RODO): the privacy notice names them once the
+    # office is the list's controller. An office's contact, not a private person's.
+    data_protection_officer = models.CharField(
+        _("data protection officer of the council office"),
+        max_length=300,
+        blank=True,
+        help_text=_("E-mail or address, as the office publishes it."),
+    )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     population_as_of = models.DateField(_("population as of"), null=True, blank=True)
     population_source = models.CharField(_("population source"), max_length=200, blank=True)

@@ -8,14 +8,16 @@ its own list of data (only what those rules name). The template words it; this m
 import dataclasses
 import datetime
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from initiative.contact import committee_contact
 from initiative.models import Role
 from legal_templates.organ_names import council_genitive
 from municipalities.levels import Level
+from municipalities.models import SignatureMethod
 from municipalities.statutes import statute_of
+from personal_data.periods import packet_file_days, personal_data_days
 from signatures.checks import CITIZENSHIPS_BY_LEVEL
 
 GDPR = (
@@ -46,6 +48,13 @@ class PrivacyNotice:
     uses_pesel: bool
     retention_days: int
     collecting: bool
+    # The committee as the controller (initiative.contact), the office's data protection officer.
+    committee_name: str = ""
+    committee_address: str = ""
+    committee_reach: str = ""  # its e-mail and telephone, as given
+    data_protection_officer: str = ""
+    packet_days: int = 0  # the packet's file, after the initiative ends (personal_data.periods)
+    esign_pesel: bool = False  # the e-signature path asks for a PESEL even where the list does not
     gdpr: str = GDPR
     supervisory_authority: str = SUPERVISORY_AUTHORITY
 
@@ -63,6 +72,8 @@ def privacy_notice(initiative) -> PrivacyNotice:
     by_role = {member.role: member.full_name for member in members}
     adopted_on = rules.get("adopted_on")
     identifier = rules.get("identifier", "birth_date")
+    methods = rules.get("signature_methods", [])
+    contact = committee_contact(initiative)
     return PrivacyNotice(
         initiative_title=initiative.title,
         committee_members=tuple(member.full_name for member in members),
@@ -75,8 +86,14 @@ def privacy_notice(initiative) -> PrivacyNotice:
         resolution_date=datetime.date.fromisoformat(adopted_on) if adopted_on else None,
         data=data_collected(unit, identifier=identifier),
         uses_pesel=identifier == "pesel",
-        retention_days=settings.PERSONAL_DATA_RETENTION_DAYS,
+        retention_days=personal_data_days(),
         collecting=initiative.collects_signatures,
+        committee_name=contact.name,
+        committee_address=contact.address,
+        committee_reach=", ".join(part for part in (contact.email, contact.phone) if part),
+        data_protection_officer=unit.data_protection_officer,
+        packet_days=packet_file_days(unit),
+        esign_pesel=SignatureMethod.QES in methods or SignatureMethod.TRUSTED_PROFILE in methods,
     )
 
 

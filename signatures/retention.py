@@ -17,7 +17,8 @@ import operator
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 
 from initiative.errors import TransitionRefused
@@ -32,7 +33,14 @@ from signatures.signed_files import signed_files_delete
 logger = logging.getLogger(__name__)
 
 PERSONAL_FIELDS = ("first_names", "last_name", "address", "pesel", "birth_date", "email")
-ERASED = dict.fromkeys(PERSONAL_FIELDS, "")
+# The keyed hashes are pseudonymised data (art. 4 pkt 5 RODO): they go too. The identity hash takes a value
+# of the row's own, unique and derived from nothing about the person, so the one-per-person index still
+# holds; the tally's counts stay as aggregates.
+ERASED = {
+    **dict.fromkeys(PERSONAL_FIELDS, ""),
+    "identity_hash": Concat(Value("erased:"), Cast("pk", CharField())),
+    "email_hash": "",
+}
 # A row still holding any personal field: erased rows are skipped, so erasing twice changes nothing.
 HOLDS_PERSONAL_DATA = functools.reduce(operator.or_, (~Q(**{name: ""}) for name in PERSONAL_FIELDS))
 WITHDRAWN_NOTE = "supporters' own withdrawals"

@@ -9,7 +9,6 @@ the pages.
 
 import math
 
-from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from config.rate_limits import wait_seconds
 from initiative.errors import InvalidInput, TransitionRefused
 from initiative.selectors import initiative_visible
 from municipalities.models import SignatureMethod
+from personal_data.periods import personal_data_days
 from signatures.mailbox import MailboxFull
 from signatures.models import Signature, SignatureStatus
 from signatures.privacy import privacy_notice
@@ -79,7 +79,7 @@ def landing(request, *, template: str, state: str, initiative=None, status: int 
     context = {
         "state": state,
         "initiative": initiative,
-        "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
+        "retention_days": personal_data_days(),
         "detail": detail,
     }
     if initiative is not None:

@@ -22,7 +22,6 @@ type (never data) and the others go on.
 import datetime
 import logging
 
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -34,6 +33,7 @@ from initiative.lifecycle import FINISHED_STATES
 from initiative.models import CommitteeContact, Initiative, Packet, SignedPacket
 from outbox.services import emails_cancel
 from personal_data.models import DeletionLog
+from personal_data.periods import packet_file_days, personal_data_days
 from signatures.retention import signatures_erase, signatures_erase_withdrawn
 
 logger = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def retention_run(now: datetime.datetime | None = None) -> dict:
         log = _guarded(initiative_packet_files_delete, initiative_id, now, result)
         if log is not None:
             result["packet_files"] += log.files
-    cutoff = now - datetime.timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+    cutoff = now - datetime.timedelta(days=personal_data_days())
     result["withdrawn_signatures"] = signatures_erase_withdrawn(cutoff)
     return result
 
@@ -82,7 +82,7 @@ def _guarded(erase, initiative_id: int, now: datetime.datetime, result: dict) ->
 
 
 def _personal_data_due(now: datetime.datetime) -> QuerySet[Initiative]:
-    cutoff = now - datetime.timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+    cutoff = now - datetime.timedelta(days=personal_data_days())
     return Initiative.objects.filter(
         status__in=FINISHED_STATES, finished_at__lte=cutoff, personal_data_deleted_at__isnull=True
     )
@@ -132,8 +132,7 @@ def initiative_personal_data_erase(initiative_id: int, *, now: datetime.datetime
 
 def packet_retention_days(initiative: Initiative) -> int:
     """The council's own period for the packet's file, or the platform's default."""
-    days = initiative.municipality.packet_retention_days
-    return settings.PACKET_RETENTION_DAYS if days is None else days
+    return packet_file_days(initiative.municipality)
 
 
 def _packet_files_candidates() -> QuerySet[Initiative]:

@@ -38,6 +38,7 @@ from municipalities.local_rules import rules_in_force
 from municipalities.models import SignatureMethod
 from municipalities.statutes import statute_of
 from personal_data.encryption import encrypt_bytes
+from personal_data.periods import personal_data_days
 from signatures.checks import CITIZENSHIPS_BY_LEVEL, asks_citizenship, clean_supporter
 from signatures.models import PaperSheetScan, ScanType, Signature, paper_scan_path
 from signatures.scan_files import scan_encryption_context
@@ -224,7 +225,7 @@ def _privacy_notice(
         "komitet prowadzi wykaz (dane przechowuje zaszyfrowane). "
         "Okres przechowywania: do zakończenia sprawy inicjatywy (rozpatrzenia projektu przez radę, jego "
         "odrzucenia lub wycofania albo upływu terminu zbierania podpisów), a następnie przez "
-        f"{settings.PERSONAL_DATA_RETENTION_DAYS} dni; potem dane są usuwane. "
+        f"{personal_data_days()} dni; potem dane są usuwane. "
         "Przysługuje Pani/Panu prawo dostępu do danych, ich sprostowania, ograniczenia przetwarzania oraz "
         "wniesienia skargi do Prezesa Urzędu Ochrony Danych Osobowych. Podanie danych jest dobrowolne, ale "
         f"bez nich poparcie nie może zostać uwzględnione. Pełna informacja: {notice_url}"

@@ -364,7 +364,7 @@ def test_the_privacy_notice_names_the_controller_basis_data_and_retention(
     client, collecting_initiative, author, settings
 ):
     settings.PERSONAL_DATA_RETENTION_DAYS = 45
-    response = client.get(f"/initiatives/{collecting_initiative.pk}/privacy/")
+    response = client.get(f"/initiatives/{collecting_initiative.pk}/privacy/", HTTP_ACCEPT_LANGUAGE="en")
     html = response.content.decode()
 
     assert response.status_code == 200
@@ -372,8 +372,15 @@ def test_the_privacy_notice_names_the_controller_basis_data_and_retention(
     assert "the council, through its office, is the controller of the list" in html
     assert "art. 41a ustawy z dnia 8 marca 1990 r. o samorządzie gminnym" in html
     assert "resolution no. II/25/2018 of Rada Miasta Gliwice" in html
-    assert "art. 6 ust. 1 lit. c" in html and "art. 6 ust. 1 lit. e" in html
-    assert "then for 45 more days" in html
+    assert "art. 6 ust. 1 lit. c" not in html  # the list rests on the public task, not a legal duty
+    assert "art. 6 ust. 1 lit. e" in html and "art. 9 ust. 2 lit. g" in html
+    assert "art. 6 ust. 1 lit. a and art. 9 ust. 2 lit. a" in html  # e-mail declarations, outcome news
+    assert "then for 45 more days; if you withdraw your support, 45 days after you withdraw it" in html
+    assert "pseudonymised data" in html
+    committee = f"Komitet Inicjatywy Uchwałodawczej {collecting_initiative.title}"
+    assert f"the committee of the civic resolution initiative, {committee}" in html
+    # The controller's contact: the representative's, until the committee sets its own.
+    assert author.email in html
     assert "Prezes Urzędu Ochrony Danych Osobowych" in html
     assert "No automated decisions" in html
     assert "<dt>Date of birth</dt>" in html and "PESEL" not in html
@@ -422,3 +429,31 @@ def test_the_council_is_named_in_the_case_the_polish_sentence_needs(
         polish.post(sign_url(collecting_initiative), sign_page_form())
     assert "kierowanej do Rady Miasta Gliwice" in mail.outbox[-1].body
     assert "Rada Miasta Gliwice:" not in mail.outbox[-1].body
+
+
+@pytest.mark.django_db
+def test_every_period_the_privacy_notice_states_is_the_one_the_deletion_enforces(
+    client, collecting_initiative, settings
+):
+    """The notice reads the periods from personal_data.periods, and so do the deletion runs
+    (initiative.filing.retention): change the settings or the council's own period, the notice follows."""
+    from initiative.filing.retention import packet_retention_days
+    from personal_data.periods import packet_file_days, personal_data_days
+
+    settings.PERSONAL_DATA_RETENTION_DAYS, settings.PACKET_RETENTION_DAYS = 61, 400
+    unit = collecting_initiative.municipality
+
+    def stated() -> str:
+        return client.get(
+            f"/initiatives/{collecting_initiative.pk}/privacy/", HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+
+    html = stated()
+    assert personal_data_days() == 61 and "then for 61 more days" in html
+    assert packet_retention_days(collecting_initiative) == packet_file_days(unit) == 400
+    assert "kept on the platform for 400 days after the initiative ends" in html
+    unit.packet_retention_days = 30
+    unit.save(update_fields=["packet_retention_days"])
+    collecting_initiative.refresh_from_db()
+    assert packet_retention_days(collecting_initiative) == 30
+    assert "kept on the platform for 30 days after the initiative ends" in stated()

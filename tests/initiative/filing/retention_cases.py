@@ -193,7 +193,8 @@ def raw_committee_columns(initiative: Initiative) -> list[tuple]:
 
 
 def kept(initiative: Initiative) -> dict:
-    """What must survive the deletion unchanged: counts, hashes, verdicts, evidence, checksums, timeline."""
+    """What must survive the deletion unchanged: counts, verdicts, evidence, checksums, timeline. (The keyed
+    hashes, pseudonymised data, go with the rest: `fingerprints`.)"""
     return {
         "count": support_count(initiative).by_method,
         "tally": sorted(
@@ -206,7 +207,6 @@ def kept(initiative: Initiative) -> dict:
                 "pk",
                 "method",
                 "status",
-                "identity_hash",
                 "citizenship",
                 "signed_on",
                 "confirmed_at",
@@ -241,3 +241,12 @@ def nothing_erased(initiative: Initiative) -> bool:
 
 
 # -- personal data after the end -------------------------------------------------------------------------
+
+
+def fingerprints(initiative: Initiative) -> list[tuple[str, str]]:
+    """Each signature's identity and mailbox hashes, in row order."""
+    return list(
+        Signature.objects.filter(initiative=initiative)
+        .order_by("pk")
+        .values_list("identity_hash", "email_hash")
+    )

@@ -27,7 +27,7 @@ from initiative.models import (
     PacketStatus,
 )
 from personal_data.models import DeletionLog
-from signatures.models import PaperSheetScan
+from signatures.models import PaperSheetScan, Signature
 from tests.initiative.conftest import paper_supporter
 from tests.initiative.filing.retention_cases import (  # noqa: F401  (fixtures)
     COMMITTEE,
@@ -36,6 +36,7 @@ from tests.initiative.filing.retention_cases import (  # noqa: F401  (fixtures)
     ROWS,
     SUPPORTERS,
     collect,
+    fingerprints,
     finish,
     holds_ciphertext,
     kept,
@@ -101,8 +102,11 @@ def test_after_the_period_personal_data_are_gone_and_counts_and_hashes_stay(
     assert not PaperSheetScan.objects.filter(initiative=initiative).exists()
     # The scan's file is gone from storage; the packet's file follows its own, longer period.
     assert stored_files(media) == packet_files
-    # Counts, hashes, verdicts, evidence, checksums and the timeline are exactly as they were.
+    # Counts, verdicts, evidence, checksums and the timeline are exactly as they were.
     assert kept(initiative) == before
+    # The keyed hashes are pseudonymised data: gone too, each replaced by a value of its own row's.
+    rows = Signature.objects.filter(initiative=initiative).order_by("pk").values_list("pk", flat=True)
+    assert fingerprints(initiative) == [(f"erased:{pk}", "") for pk in rows]
     initiative.refresh_from_db()
     assert initiative.personal_data_deleted_at == now and initiative.status == state
     (log,) = DeletionLog.objects.filter(initiative_id=initiative.pk)
