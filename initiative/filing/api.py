@@ -79,6 +79,8 @@ class DeliveryListApi(APIView):
 
 class SignedPacketOutSerializer(serializers.ModelSerializer):
     packet_version = serializers.IntegerField(source="packet.version")
+    # A plain string in the schema: the committee's roles are already named RoleEnum there.
+    signer_role = serializers.CharField(help_text='"representative", "deputy" or "member".')
 
     class Meta:
         model = SignedPacket
