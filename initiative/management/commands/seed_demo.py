@@ -6,8 +6,8 @@ from municipalities.demo import seed_municipalities
 
 class Command(BaseCommand):
     help = (
-        "Load demo councils (population, local rules) and demo initiatives: demo data only; the shipped legal "
-        "templates come with `migrate` (legal_templates/apps.py). Idempotent."
+        "Load demo councils (population, local rules) and demo initiatives: demo data only; the shipped "
+        "legal templates come with `migrate` (legal_templates/apps.py). Idempotent."
     )
 
     def handle(self, *args, **options):
