@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from initiative import committee, services
+from initiative.chair_notice import chair_notice_record
 from initiative.contact import committee_contact, committee_contact_set
 from initiative.errors import NotVisible
 from initiative.filing.submit import initiative_submit
@@ -193,6 +194,22 @@ class CommitteeContactApi(APIView):
             initiative_id=initiative_id, actor=request.user, **payload.validated_data
         )
         return Response(CommitteeContactSerializer(contact).data)
+
+
+class ChairNoticeSerializer(serializers.Serializer):
+    notified_on = serializers.DateField()
+
+
+class ChairNoticeApi(APIView):
+    """The day the committee notified the council's chair, where the rules require it before collecting
+    (initiative.chair_notice)."""
+
+    @extend_schema(request=ChairNoticeSerializer, responses=InitiativeOutSerializer)
+    def post(self, request, initiative_id: int):
+        payload = ChairNoticeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        chair_notice_record(initiative_id=initiative_id, actor=request.user, **payload.validated_data)
+        return _output(initiative_id, request.user)
 
 
 class CommitteeLeaveApi(APIView):

@@ -38,6 +38,9 @@ urlpatterns = [
         name="api-committee-declaration",
     ),
     path(
+        "initiatives/<int:initiative_id>/chair-notice/", api.ChairNoticeApi.as_view(), name="api-chair-notice"
+    ),
+    path(
         "initiatives/<int:initiative_id>/committee/contact/",
         api.CommitteeContactApi.as_view(),
         name="api-committee-contact",

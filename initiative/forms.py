@@ -126,6 +126,13 @@ class CommitteeContactForm(forms.Form):
             self.fields["name"].help_text = _("The sheets print this name, so it stays as it was at opening.")
 
 
+class ChairNoticeForm(forms.Form):
+    notified_on = forms.DateField(
+        label=_("Day the committee notified the council's chair"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Why the committee withdraws (optional, shown on the timeline)"),

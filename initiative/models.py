@@ -51,6 +51,9 @@ class Initiative(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     # The day the council's office received the filing, recorded by its clerk: the 3-month term and the
     # office's verification term run from it (art. 41a ust. 3 u.s.g.; docs/law.md §Deadlines).
+    # The day the committee notified the council's chair, where the council's rules require it before
+    # collecting (initiative.chair_notice).
+    chair_notified_on = models.DateField(_("council chair notified on"), null=True, blank=True)
     received_on = models.DateField(_("received by the council office on"), null=True, blank=True)
     consideration_deadline = models.DateField(null=True, blank=True)
     verification_deadline = models.DateField(null=True, blank=True)

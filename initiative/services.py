@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from initiative.chair_notice import chair_notice_problems, collection_counted_from
 from initiative.committee import committee_shortfalls, initiative_for_member
 from initiative.contact import contact_freeze, contact_problems
 from initiative.emails import send_council_chair_notice
@@ -121,6 +122,7 @@ def open_refusals(initiative: Initiative) -> list[str]:
         )
     problems.extend(committee_shortfalls(initiative, rules_in_force(unit)))
     problems.extend(contact_problems(initiative))
+    problems.extend(chair_notice_problems(initiative, rules_in_force(unit)))
     return problems
 
 
@@ -147,7 +149,11 @@ def initiative_open(*, initiative_id: int, actor) -> Initiative:
             population_as_of_used=unit.population_as_of,
             population_source_used=unit.population_source,
             rules=rules.as_contract_object(),
-            collection_ends_at=window_end(now, rules.collection_days) if rules.collection_days else None,
+            collection_ends_at=(
+                window_end(collection_counted_from(initiative, rules, now), rules.collection_days)
+                if rules.collection_days
+                else None
+            ),
         )
         contact_freeze(initiative)
         send_council_chair_notice(initiative)  # queued with the opening, sent after its commit

@@ -50,6 +50,7 @@ urlpatterns = [
         views.committee_declare_view,
         name="committee-declare",
     ),
+    path("initiatives/<int:initiative_id>/chair-notice/", views.chair_notice_view, name="chair-notice"),
     path(
         "initiatives/<int:initiative_id>/committee/contact/",
         views.committee_contact_view,

@@ -11,11 +11,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from initiative import committee, services
+from initiative.chair_notice import chair_notice_record, filing_deadline
 from initiative.committee import active_seat, initiative_for_member, sits_on_committee
 from initiative.contact import CONTACT_EDITABLE_STATES, committee_contact, committee_contact_set
 from initiative.errors import DomainError, InvalidInput, NotVisible, TransitionRefused
 from initiative.filing.submit import initiative_submit
-from initiative.forms import CommitteeContactForm, DeclarationForm, DraftForm, InvitationForm, WithdrawForm
+from initiative.forms import (
+    ChairNoticeForm,
+    CommitteeContactForm,
+    DeclarationForm,
+    DraftForm,
+    InvitationForm,
+    WithdrawForm,
+)
 from initiative.lifecycle import Action
 from initiative.selectors import initiative_visible, initiatives_of_member, initiatives_public
 from legal_templates.formal_check import formal_check
@@ -157,6 +165,8 @@ def initiative_manage(request, initiative_id: int):
                 }
             ),
             "withdraw_form": WithdrawForm(),
+            "chair_notice_form": ChairNoticeForm(initial={"notified_on": initiative.chair_notified_on}),
+            "filing_deadline": filing_deadline(initiative),
             **_contact_context(initiative),
             "can_open": initiative.can(Action.OPEN),
             "can_withdraw": initiative.can(Action.WITHDRAW),
@@ -324,6 +334,21 @@ def committee_declare_view(request, initiative_id: int):
             initiative_id=initiative_id, user=request.user, **form.cleaned_data
         ),
         _("Your declaration is saved."),
+    )
+
+
+@login_required
+@require_POST
+def chair_notice_view(request, initiative_id: int):
+    form = ChairNoticeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the day of the notice."))
+        return redirect("initiative-manage", initiative_id=initiative_id)
+    return _run(
+        request,
+        initiative_id,
+        lambda: chair_notice_record(initiative_id=initiative_id, actor=request.user, **form.cleaned_data),
+        _("The day of the notice to the council's chair is recorded."),
     )
 
 

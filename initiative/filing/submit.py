@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from initiative.chair_notice import filing_deadline_problem
 from initiative.committee import initiative_for_member
 from initiative.errors import TransitionRefused
 from initiative.filing.tasks import build_packet_task
@@ -44,6 +45,9 @@ def initiative_submit(*, initiative_id: int, actor) -> Initiative:
                     _("The initiative has %(counted)s of the %(threshold)s signatures it needs to be filed.")
                     % {"counted": count.counted, "threshold": count.threshold}
                 )
+            late = filing_deadline_problem(initiative)
+            if late:
+                raise TransitionRefused(late)
         _file(initiative, actor=actor)
     return initiative
 
