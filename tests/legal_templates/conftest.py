@@ -15,17 +15,9 @@ SHIPPED = [entry.slug for entry in read_catalogue()]
 
 
 @pytest.fixture
-def empty_catalogue(db):
-    """No templates in the database: `migrate` loaded the shipped ones (legal_templates/apps.py), and these
-    tests load them themselves."""
-    from legal_templates.models import LegalTemplate, TemplateVersion
-
-    TemplateVersion.objects.all().delete()
-    LegalTemplate.objects.all().delete()
-
-
-@pytest.fixture
-def catalogue(empty_catalogue):
+def catalogue(db):
+    """The shipped catalogue in the database: `migrate` loaded it (legal_templates/apps.py), unless a
+    transactional test's flush emptied the tables since; loading it is idempotent either way."""
     from legal_templates.services import templates_load
 
     return templates_load()
