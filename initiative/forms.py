@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from initiative.contact import NAME_MAX as CONTACT_NAME_MAX
 from initiative.models import Role
 from legal_templates.fields import UNIT_FIELD_TYPES
 from personal_data.person_text import ADDRESS_MAX, FULL_NAME_MAX
@@ -107,7 +108,7 @@ class DeclarationForm(forms.Form):
 class CommitteeContactForm(forms.Form):
     """The committee's name and contact (initiative.contact checks them)."""
 
-    name = forms.CharField(label=_("The committee's name"), max_length=300)
+    name = forms.CharField(label=_("The committee's name"), max_length=CONTACT_NAME_MAX)
     address = forms.CharField(label=_("Correspondence address"), max_length=ADDRESS_MAX)
     email = forms.CharField(
         label=_("E-mail (optional if you give a telephone)"), max_length=254, required=False

@@ -2,6 +2,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from initiative.contact import NAME_MAX as CONTACT_NAME_MAX
 from initiative.lifecycle import Status
 from initiative.models import Initiative, PacketStatus, Role
 from personal_data.person_text import ADDRESS_MAX, FULL_NAME_MAX
@@ -136,7 +137,7 @@ class DeclarationSerializer(serializers.Serializer):
 class CommitteeContactSerializer(serializers.Serializer):
     """Shape only: the rules are initiative.contact's, through the service."""
 
-    name = serializers.CharField(max_length=300)
+    name = serializers.CharField(max_length=CONTACT_NAME_MAX)
     address = serializers.CharField(max_length=ADDRESS_MAX)
     email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")

@@ -145,20 +145,25 @@ def signature_evidence(rendering: PacketRendering) -> None:
     signed_files(rendering)
 
 
+def _source_file(
+    rendering: PacketRendering, name: str, sha256: str, content: bytes, mime_type: str, description: str
+):
+    """A file attached as it was uploaded (a scan, a signed statement), listed with its checksum in
+    integrity.json."""
+    rendering.files[name] = sha256
+    return Attachment(
+        name=name, data=content, mime_type=mime_type, description=description, relationship="Source"
+    )
+
+
 def signed_files(rendering: PacketRendering) -> None:
     """Attach every file an electronic signature came in, as the supporter uploaded it, named by its list
     position; its SHA-256 is in the evidence printed in part B and in integrity.json."""
     for filed in filed_signed_files(rendering.packet.initiative):
         name = f"poparcie-{filed.position}.{SIGNED_EXTENSIONS.get(filed.content_type, 'bin')}"
-        rendering.files[name] = filed.sha256
+        description = wording.signed_file_description(filed.position)
         rendering.signed.append(
-            Attachment(
-                name=name,
-                data=filed.content,
-                mime_type=filed.content_type,
-                description=wording.signed_file_description(filed.position),
-                relationship="Source",
-            )
+            _source_file(rendering, name, filed.sha256, filed.content, filed.content_type, description)
         )
 
 
@@ -169,15 +174,10 @@ def paper_scans(rendering: PacketRendering) -> None:
     for scan in filed_paper_scans(rendering.packet.initiative):
         name = f"arkusz-{scan.sheet_number}.{SCAN_EXTENSIONS[scan.content_type]}"
         sheets[name] = scan.sheet_number
-        rendering.files[name] = scan.sha256  # checked against the upload's by filed_paper_scans
+        description = wording.scan_description(scan.sheet_number)
+        # The checksum is checked against the upload's by filed_paper_scans.
         rendering.scans.append(
-            Attachment(
-                name=name,
-                data=scan.content,
-                mime_type=scan.content_type,
-                description=wording.scan_description(scan.sheet_number),
-                relationship="Source",
-            )
+            _source_file(rendering, name, scan.sha256, scan.content, scan.content_type, description)
         )
     files = [
         {
